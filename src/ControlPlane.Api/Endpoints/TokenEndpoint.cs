@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using System.Text.Json;
+using ControlPlane.Api.Telemetry;
+using ControlPlane.Infrastructure.Identity;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ControlPlane.Api.Endpoints;
+
+/// <summary>
+/// The token endpoint's passthrough: OpenIddict has already authenticated the client (id + secret); this turns the
+/// client into claims — its tenant and role, or the operator role — for an access token whose audience is this API.
+/// </summary>
+internal static class TokenEndpoint
+{
+    public static void MapTokenEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapPost("/connect/token", Exchange).AllowAnonymous().ExcludeFromDescription();
+
+    private static async Task<IResult> Exchange(HttpContext context, IOpenIddictApplicationManager applications, ControlPlaneMetrics metrics)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (!request.IsClientCredentialsGrantType())
+        {
+            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted);
+        if (application is null)
+        {
+            return Forbid(Errors.InvalidClient, "The client does not exist.");
+        }
+
+        var properties = await applications.GetPropertiesAsync(application, context.RequestAborted);
+        var role = StringProperty(properties, ControlPlaneClaims.RoleProperty);
+        var tenant = StringProperty(properties, ControlPlaneClaims.TenantProperty);
+        if (role is null || (role != ControlPlaneClaims.OperatorRole && tenant is null))
+        {
+            return Forbid(Errors.UnauthorizedClient, "The client has no role in the control plane.");
+        }
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, request.ClientId);
+        identity.SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, context.RequestAborted));
+        identity.SetClaim(Claims.Role, role);
+        if (tenant is not null)
+        {
+            identity.SetClaim(ControlPlaneClaims.Tenant, tenant);
+        }
+
+        identity.SetAudiences(ControlPlaneClaims.ApiAudience);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        metrics.TokenIssued(tenant is null ? "operator" : "tenant");
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static string? StringProperty(IReadOnlyDictionary<string, JsonElement> properties, string key) =>
+        properties.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static IResult Forbid(string error, string description) => Results.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

@@ -1,0 +1,21 @@
+using System.Reflection;
+
+namespace ControlPlane.Api.Hosting;
+
+/// <summary>
+/// The build-time OpenAPI generator runs this program (entry assembly GetDocument.Insider) without a database:
+/// it must neither migrate nor require a connection string.
+/// </summary>
+internal static class DocumentGeneration
+{
+    public static bool IsRunning { get; } = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+    public static void SupplyPlaceholderConfiguration(ConfigurationManager configuration)
+    {
+        if (IsRunning)
+        {
+            configuration["ConnectionStrings:ControlPlane"] = "Host=127.0.0.1;Database=openapi-generation-only";
+            configuration["Identity:PersistGeneratedKeys"] = "true";
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ControlPlane.Api.Http;
+using ControlPlane.Api.OpenApi;
+using ControlPlane.Api.Telemetry;
+using ControlPlane.Application;
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ControlPlane.Api.Hosting;
+
+internal static class ServiceSetup
+{
+    /// <summary>All the service's wiring; Program.cs stays a dozen lines.</summary>
+    public static void AddControlPlaneServices(this WebApplicationBuilder builder)
+    {
+        DocumentGeneration.SupplyPlaceholderConfiguration(builder.Configuration);
+        var services = builder.Services;
+        services.AddControlPlaneApplication();
+        services.AddControlPlaneInfrastructure(builder.Configuration);
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICallerContext, HttpCallerContext>();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddControlPlaneProblemDetails();
+        services.AddControlPlaneAuthorization();
+        services.AddControlPlaneRateLimiting(builder.Configuration);
+        services.AddControlPlaneOpenApi();
+        services.AddControlPlaneTelemetry(builder.Configuration);
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+    }
+
+    private static void AddControlPlaneTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.AddHostedService<TenantCountRefresher>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("controlplane"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter(ControlPlaneMetrics.MeterName)
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(options =>
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal));
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+    }
+}

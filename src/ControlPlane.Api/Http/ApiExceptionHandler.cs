@@ -1,0 +1,96 @@
+using System.Text.Json;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ControlPlane.Api.Http;
+
+/// <summary>Maps application and domain errors to problem details. Nothing else leaks: no stack traces, no SQL.</summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = ToProblem(exception);
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        ValidationFailedException e => new HttpValidationProblemDetails(e.Errors.ToDictionary())
+        {
+            Status = 400, Type = ProblemTypes.ValidationFailed, Title = "The request is invalid.", Detail = e.Message,
+        },
+        BadHttpRequestException { InnerException: JsonException json } => MalformedJson(json),
+        BadHttpRequestException e => new ProblemDetails
+        {
+            Status = e.StatusCode, Type = ProblemTypes.ForStatus(e.StatusCode), Title = "The request could not be read.", Detail = e.Message,
+        },
+        ResourceNotFoundException e => new ProblemDetails
+        {
+            Status = 404, Type = ProblemTypes.NotFound, Title = "Not found.", Detail = e.Message,
+        },
+        PreconditionFailedException or DbUpdateConcurrencyException => new ProblemDetails
+        {
+            Status = 412, Type = ProblemTypes.PreconditionFailed, Title = "The resource changed.",
+            Detail = exception is PreconditionFailedException ? exception.Message : "The resource was modified concurrently; read it again and retry.",
+        },
+        ConflictException e => WithExtensions(new ProblemDetails
+        {
+            Status = 409, Type = ProblemTypes.Of(e.Code), Title = "Conflict.", Detail = e.Message,
+        }, e.Extensions),
+        UnprocessableException e => WithExtensions(new ProblemDetails
+        {
+            Status = 422, Type = ProblemTypes.Of(e.Code), Title = "The request cannot be satisfied as asked.", Detail = e.Message,
+        }, e.Extensions),
+        DomainRuleViolation e => new ProblemDetails
+        {
+            Status = 409, Type = ProblemTypes.Of(e.Code), Title = "Conflict.", Detail = e.Message,
+        },
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => new ProblemDetails
+        {
+            Status = 409, Type = ProblemTypes.Of("already-exists"), Title = "Conflict.", Detail = "A resource with this name already exists.",
+        },
+        OperationCanceledException => new ProblemDetails
+        {
+            Status = 499, Type = ProblemTypes.ForStatus(499), Title = "The client closed the request.",
+        },
+        _ => new ProblemDetails
+        {
+            Status = 500, Type = ProblemTypes.InternalError, Title = "An unexpected error occurred.",
+            Detail = "The error was logged; quote the requestId when reporting it.",
+        },
+    };
+
+    /// <summary>A body that is not valid JSON or has a wrongly typed field (e.g. an unknown enum value) names the field.</summary>
+    private static HttpValidationProblemDetails MalformedJson(JsonException json)
+    {
+        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = ["has an invalid value or type for this field (see the schema in /openapi/v1.json)"],
+        })
+        {
+            Status = 400, Type = ProblemTypes.ValidationFailed, Title = "The request is invalid.",
+            Detail = "The body is not valid JSON for this operation.",
+        };
+    }
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
+    {
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,19 @@
+using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Quotas;
+using ControlPlane.Domain.ServiceAccounts;
+using ControlPlane.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace ControlPlane.Application.Abstractions;
+
+/// <summary>The narrow view of the database that use cases work with (no repository layer over EF Core).</summary>
+public interface IControlPlaneDb
+{
+    DbSet<Tenant> Tenants { get; }
+    DbSet<Quota> Quotas { get; }
+    DbSet<ServiceAccount> ServiceAccounts { get; }
+    DbSet<AuditEvent> AuditEvents { get; }
+    DatabaseFacade Database { get; }
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+namespace ControlPlane.Application.Abstractions;
+
+/// <summary>What a previous request with the same idempotency key produced.</summary>
+public sealed record StoredResponse(int StatusCode, string? Body, string? ContentType, string? Location, string? ETag);
+
+/// <summary>The result of trying to claim an idempotency key.</summary>
+public abstract record IdempotencyClaim
+{
+    /// <summary>The key is ours: execute the request.</summary>
+    public sealed record Claimed : IdempotencyClaim;
+
+    /// <summary>The key was used before with the same request: replay its response.</summary>
+    public sealed record Completed(StoredResponse Response) : IdempotencyClaim;
+
+    /// <summary>The key is held by a request still in flight.</summary>
+    public sealed record InFlight : IdempotencyClaim;
+
+    /// <summary>The key was used before with a different request.</summary>
+    public sealed record Mismatch : IdempotencyClaim;
+}
+
+/// <summary>Remembers responses to creating requests by (caller, key), so that retries are safe.</summary>
+public interface IIdempotencyStore
+{
+    Task<IdempotencyClaim> ClaimAsync(string scope, string key, byte[] requestHash, CancellationToken cancellationToken);
+
+    /// <summary>Stores the response in the current transaction, so it commits together with the mutation.</summary>
+    Task CompleteAsync(string scope, string key, StoredResponse response, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a claim whose request failed, so that a retry executes again.</summary>
+    Task ReleaseAsync(string scope, string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,63 @@
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Quotas;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Application.Quotas;
+
+/// <summary>Reads a tenant's quotas and lets operators set limits.</summary>
+public sealed class QuotaService(IControlPlaneDb db, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<QuotaListResponse> ListAsync(string tenantName, CancellationToken cancellationToken)
+    {
+        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenantId)
+            .OrderBy(q => q.Resource).ToListAsync(cancellationToken);
+        return new QuotaListResponse(tenantName, quotas.Select(ToResponse).ToList());
+    }
+
+    public async Task<Versioned<QuotaResponse>> SetLimitAsync(string tenantName, string resource, SetQuotaRequest request,
+        string? ifMatch, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.AddIf(!QuotaResource.IsValid(resource), "resource", QuotaResource.Rule);
+        errors.AddIf(request.Limit is null, "limit", "is required");
+        errors.AddIf(request.Limit < 0, "limit", "must not be negative");
+        errors.ThrowIfAny();
+
+        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var now = clock.GetUtcNow();
+        var quota = await db.Quotas.FirstOrDefaultAsync(q => q.TenantId == tenantId && q.Resource == resource, cancellationToken);
+        if (quota is null)
+        {
+            if (ifMatch is not null && ifMatch != "*")
+            {
+                throw new PreconditionFailedException("quota", resource);
+            }
+
+            quota = Quota.Create(tenantId, resource, request.Limit!.Value, now);
+            db.Quotas.Add(quota);
+        }
+        else
+        {
+            if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, quota.Version))
+            {
+                throw new PreconditionFailedException("quota", resource);
+            }
+
+            quota.SetLimit(request.Limit!.Value, now);
+        }
+
+        audit.Record("quota.set", $"tenants/{tenantName}/quotas/{resource}", tenantName,
+            new Dictionary<string, string> { ["limit"] = request.Limit!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await db.SaveChangesAsync(cancellationToken);
+        return new(ToResponse(quota), quota.Version);
+    }
+
+    private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>
+        await db.Tenants.Where(t => t.Name == tenantName).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
+        ?? throw new ResourceNotFoundException("tenant", tenantName);
+
+    private static QuotaResponse ToResponse(Quota q) => new(q.Resource, q.Limit, q.Used, q.Percentage, q.UpdatedAt);
+}

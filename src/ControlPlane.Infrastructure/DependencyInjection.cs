@@ -1,0 +1,76 @@
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Infrastructure.Health;
+using ControlPlane.Infrastructure.Idempotency;
+using ControlPlane.Infrastructure.Identity;
+using ControlPlane.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using OpenIddict.Validation.AspNetCore;
+
+namespace ControlPlane.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Database, OIDC server and token validation. Fails fast on missing configuration.</summary>
+    public static IServiceCollection AddControlPlaneInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        // Checked when the host starts (not here), so that build-time OpenAPI generation runs without a database.
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(_ => !string.IsNullOrWhiteSpace(connectionString),
+                $"ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set (e.g. Host=127.0.0.1;Port=5432;Username=controlplane;Database=controlplane).")
+            .ValidateOnStart();
+        services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+
+        services.AddDbContextPool<ControlPlaneDbContext>(options => options
+            .UseNpgsql(connectionString ?? "", npgsql => npgsql.MigrationsAssembly(DatabaseOptions.MigrationsAssembly))
+            .UseSnakeCaseNamingConvention()
+            .UseOpenIddict());
+        services.AddScoped<IControlPlaneDb>(sp => sp.GetRequiredService<ControlPlaneDbContext>());
+        services.AddScoped<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddScoped<IClientCredentialsStore, OpenIddictClientCredentialsStore>();
+        services.AddSingleton<OperatorClientSeeder>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
+
+        services.AddControlPlaneIdentity();
+        return services;
+    }
+
+    private static void AddControlPlaneIdentity(this IServiceCollection services)
+    {
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyLoader>();
+        services.AddSingleton<IssuerConfigurator>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<IssuerConfigurator>());
+        services.AddSingleton<IConfigureOptions<OpenIddictServerAspNetCoreOptions>>(sp => sp.GetRequiredService<IssuerConfigurator>());
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ControlPlaneDbContext>())
+            .AddCore(core => core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, FastSecretApplicationManager>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token");
+                server.AllowClientCredentialsFlow();
+                // Access tokens are plain signed JWTs that any standard library can verify against the JWKS.
+                server.DisableAccessTokenEncryption();
+                server.AddEphemeralEncryptionKey();
+                // Client-credentials tokens are short-lived and self-contained: no per-token row to write or read.
+                server.DisableTokenStorage();
+                server.DisableAuthorizationStorage();
+                server.UseAspNetCore().EnableTokenEndpointPassthrough();
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.AddAudiences(ControlPlaneClaims.ApiAudience);
+                validation.UseAspNetCore();
+            });
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+    }
+}

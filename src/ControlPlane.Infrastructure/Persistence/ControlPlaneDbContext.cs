@@ -1,0 +1,27 @@
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Quotas;
+using ControlPlane.Domain.ServiceAccounts;
+using ControlPlane.Domain.Tenants;
+using ControlPlane.Infrastructure.Idempotency;
+using ControlPlane.Infrastructure.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Infrastructure.Persistence;
+
+/// <summary>The one database of the control plane, including the OIDC server's stores.</summary>
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options), IControlPlaneDb
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Quota> Quotas => Set<Quota>();
+    public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+        modelBuilder.UseOpenIddict();
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ControlPlane.Infrastructure.Persistence;
+
+internal static class JsonColumn
+{
+    /// <summary>Stores a string map as jsonb, compared by content so that in-place changes are saved.</summary>
+    public static PropertyBuilder<Dictionary<string, string>> HasJsonbConversion(this PropertyBuilder<Dictionary<string, string>> property) =>
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new Dictionary<string, string>(),
+            new ValueComparer<Dictionary<string, string>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key.GetHashCode(StringComparison.Ordinal), kv.Value.GetHashCode(StringComparison.Ordinal))),
+                v => new Dictionary<string, string>(v, StringComparer.Ordinal)));
+}

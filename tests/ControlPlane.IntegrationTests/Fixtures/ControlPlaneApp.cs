@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ControlPlane.IntegrationTests.Fixtures;
+
+/// <summary>
+/// The real service in-process (WebApplicationFactory) on its own database cloned from the migrated template.
+/// One instance per test class (IClassFixture); everything goes through HTTP.
+/// </summary>
+public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string OperatorClientId = "operator";
+    public const string OperatorClientSecret = "operator-test-secret-0123456789abcdef";
+
+    private readonly Dictionary<string, string?> _settings = new();
+    private readonly Dictionary<(string, string), string> _tokens = new();
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Settings a test class needs beyond the defaults (e.g. a low rate limit).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await PostgresServer.CreateDatabaseAsync(GetType().Name);
+        _settings["ConnectionStrings:ControlPlane"] = ConnectionString;
+        _settings["Database:MigrateOnStartup"] = "true";
+        _settings["Bootstrap:OperatorClientId"] = OperatorClientId;
+        _settings["Bootstrap:OperatorClientSecret"] = OperatorClientSecret;
+        _settings["Identity:PersistGeneratedKeys"] = "true";
+        _settings["Identity:AllowInsecureHttp"] = "true";
+        _settings["RateLimiting:PermitsPerSecond"] = "100000";
+        _settings["RateLimiting:Burst"] = "100000";
+        _settings["Serilog:MinimumLevel:Default"] = "Warning";
+        foreach (var (key, value) in ExtraSettings)
+        {
+            _settings[key] = value;
+        }
+
+        _ = Server; // start now, so that migration and seeding failures surface here
+    }
+
+    public new async Task DisposeAsync() => await base.DisposeAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client-credentials access token (cached per client for the class's lifetime).</summary>
+    public async Task<string> TokenAsync(string clientId, string clientSecret)
+    {
+        if (_tokens.TryGetValue((clientId, clientSecret), out var cached))
+        {
+            return cached;
+        }
+
+        using var response = await RequestTokenAsync(clientId, clientSecret);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
+        var token = JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+        _tokens[(clientId, clientSecret)] = token;
+        return token;
+    }
+
+    public async Task<HttpResponseMessage> RequestTokenAsync(string clientId, string clientSecret)
+    {
+        using var client = CreateClient();
+        return await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        }));
+    }
+
+    /// <summary>An HTTP client authenticated with <paramref name="token"/>.</summary>
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<HttpClient> OperatorClientAsync() => ClientWithToken(await TokenAsync(OperatorClientId, OperatorClientSecret));
+
+    /// <summary>Creates a tenant (as operator) with a GPU quota, and a service account of <paramref name="role"/> in it.</summary>
+    public async Task<TenantPrincipal> CreateTenantWithAccountAsync(string tenant, string role = "tenant-admin")
+    {
+        using var op = await OperatorClientAsync();
+        (await op.PostAsJsonAsync("/v1/tenants", new { name = tenant, displayName = tenant.ToUpperInvariant() })).EnsureSuccessStatusCode();
+        return await CreateAccountAsync(tenant, "ci-" + role, role);
+    }
+
+    public async Task<TenantPrincipal> CreateAccountAsync(string tenant, string name, string role)
+    {
+        using var op = await OperatorClientAsync();
+        var created = await op.PostAsJsonAsync($"/v1/tenants/{tenant}/service-accounts", new { name, role });
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, body);
+        var json = JsonDocument.Parse(body).RootElement;
+        var clientId = json.GetProperty("clientId").GetString()!;
+        var secret = json.GetProperty("clientSecret").GetString()!;
+        return new TenantPrincipal(tenant, name, clientId, secret, await TokenAsync(clientId, secret));
+    }
+}
+
+/// <summary>A tenant's service account with its credentials and a token.</summary>
+public sealed record TenantPrincipal(string Tenant, string Name, string ClientId, string ClientSecret, string Token);

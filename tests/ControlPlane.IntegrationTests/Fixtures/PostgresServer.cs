@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using ControlPlane.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace ControlPlane.IntegrationTests.Fixtures;
+
+/// <summary>
+/// One PostgreSQL server per test run, migrated once into a template database; each test class gets its own copy
+/// (CREATE DATABASE … TEMPLATE takes tens of milliseconds). The server is CONTROLPLANE_TEST_POSTGRES when set,
+/// else a Testcontainers container when a Docker engine answers, else a throwaway cluster from the machine's binaries.
+/// When none can be had, tests fail with the reason: they never skip.
+/// </summary>
+public static class PostgresServer
+{
+    private const string TemplateDatabase = "controlplane_template";
+    private static readonly Lazy<Task<string>> s_adminConnectionString = new(StartAsync);
+    private static int s_databaseCounter;
+
+    public static async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var admin = await s_adminConnectionString.Value;
+        var name = $"t{Environment.ProcessId}_{Interlocked.Increment(ref s_databaseCounter)}_{purpose.ToLowerInvariant()}";
+        name = name.Length > 60 ? name[..60] : name;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE {TemplateDatabase}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("CONTROLPLANE_TEST_POSTGRES") is { Length: > 0 } configured
+            ? configured
+            : await TryTestcontainersAsync() ?? StartLocalCluster();
+        await CreateTemplateAsync(admin);
+        return admin;
+    }
+
+    private static async Task CreateTemplateAsync(string admin)
+    {
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {TemplateDatabase} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {TemplateDatabase}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var template = new NpgsqlConnectionStringBuilder(admin) { Database = TemplateDatabase, Pooling = false }.ConnectionString;
+        var options = new DbContextOptionsBuilder<ControlPlaneDbContext>()
+            .UseNpgsql(template, npgsql => npgsql.MigrationsAssembly(DatabaseOptions.MigrationsAssembly))
+            .UseSnakeCaseNamingConvention()
+            .UseOpenIddict()
+            .Options;
+        await using var db = new ControlPlaneDbContext(options);
+        await db.Database.MigrateAsync();
+    }
+
+    private static async Task<string?> TryTestcontainersAsync()
+    {
+        var dockerReachable = File.Exists("/var/run/docker.sock") || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"));
+        if (!dockerReachable)
+        {
+            return null;
+        }
+
+        try
+        {
+            var container = new PostgreSqlBuilder("postgres:16").Build();
+            await container.StartAsync();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return container.GetConnectionString();
+        }
+        catch (Exception ex) when (ex is DotNet.Testcontainers.Builders.DockerUnavailableException or InvalidOperationException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static string StartLocalCluster()
+    {
+        var bin = FindPostgresBinaries() ?? throw new InvalidOperationException(
+            "No PostgreSQL for the integration tests: set CONTROLPLANE_TEST_POSTGRES to a connection string, start a Docker engine, " +
+            "or install the server binaries (apt-get install -y postgresql).");
+        var dataDir = Path.Combine(Path.GetTempPath(), $"controlplane-test-pg-{Environment.ProcessId}");
+        if (Directory.Exists(dataDir))
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+
+        Directory.CreateDirectory(dataDir);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            // initdb refuses to run as root: the cluster belongs to the postgres user.
+            Run("chown", $"postgres:postgres {dataDir}", null);
+        }
+
+        var port = FreePort();
+        Run(Path.Combine(bin, "initdb"), $"-D {dataDir} -A trust -U controlplane --encoding=UTF8 --no-sync", asRoot ? "postgres" : null);
+        Run(Path.Combine(bin, "pg_ctl"),
+            $"-D {dataDir} -o \"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" -l {dataDir}/log -w start",
+            asRoot ? "postgres" : null);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Run(Path.Combine(bin, "pg_ctl"), $"-D {dataDir} -m immediate stop", asRoot ? "postgres" : null, throwOnError: false);
+            Directory.Delete(dataDir, recursive: true);
+        };
+        return $"Host=127.0.0.1;Port={port};Username=controlplane;Database=postgres;Maximum Pool Size=50";
+    }
+
+    private static string? FindPostgresBinaries()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+        if (onPath is not null)
+        {
+            return onPath;
+        }
+
+        return Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin"))
+                .Where(dir => File.Exists(Path.Combine(dir, "initdb"))).OrderDescending().FirstOrDefault()
+            : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Run(string file, string arguments, string? asUser, bool throwOnError = true)
+    {
+        var start = asUser is null
+            ? new ProcessStartInfo(file, arguments)
+            : new ProcessStartInfo("runuser", $"-u {asUser} -- {file} {arguments}");
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (throwOnError && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {error}{output.Result}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+
+namespace ControlPlane.KubernetesEmulator.Faults;
+
+/// <summary>
+/// Failures and latency the emulator adds to matching requests, settable from any thread while requests
+/// are in flight. Injected failures are answered with a real Status body, before authentication, the way
+/// a failing load balancer or an overloaded API server answers. For refused connections see
+/// <see cref="KubernetesApiEmulator.StopListeningAsync"/>.
+/// </summary>
+public sealed class FaultInjector
+{
+    private readonly Lock _gate = new();
+    private readonly List<FailureRule> _failures = [];
+    private readonly List<(RequestScope Scope, TimeSpan Delay)> _latencies = [];
+
+    /// <summary>Fails the next <paramref name="count"/> matching requests, then lets requests through again.</summary>
+    public void FailNextRequests(int count, HttpStatusCode status, RequestScope? scope = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Add(new FailureRule(scope ?? RequestScope.Everything, status, count, Fraction: 1));
+    }
+
+    /// <summary>Fails about <paramref name="fraction"/> (0–1] of matching requests, at random, until <see cref="Clear"/>.</summary>
+    public void FailFractionOfRequests(double fraction, HttpStatusCode status, RequestScope? scope = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1);
+        Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, fraction));
+    }
+
+    /// <summary>Fails every matching request until <see cref="Clear"/>.</summary>
+    public void FailAllRequests(HttpStatusCode status, RequestScope? scope = null) =>
+        Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, Fraction: 1));
+
+    /// <summary>Delays every matching request by <paramref name="delay"/> until <see cref="Clear"/>; delays of overlapping scopes add up.</summary>
+    public void AddLatency(TimeSpan delay, RequestScope? scope = null)
+    {
+        lock (_gate)
+        {
+            _latencies.Add((scope ?? RequestScope.Everything, delay));
+        }
+    }
+
+    /// <summary>Removes every failure and latency rule.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _failures.Clear();
+            _latencies.Clear();
+        }
+    }
+
+    /// <summary>What to do to one request: how long to hold it, and which status to fail it with, if any.</summary>
+    internal (TimeSpan Delay, int? FailWith) Decide(string method, string path)
+    {
+        lock (_gate)
+        {
+            var delay = _latencies.Where(l => l.Scope.Matches(method, path)).Aggregate(TimeSpan.Zero, (sum, l) => sum + l.Delay);
+            for (var i = 0; i < _failures.Count; i++)
+            {
+                var rule = _failures[i];
+                if (!rule.Scope.Matches(method, path) || (rule.Fraction < 1 && Random.Shared.NextDouble() >= rule.Fraction))
+                {
+                    continue;
+                }
+
+                if (rule.Remaining is { } remaining)
+                {
+                    if (remaining == 1)
+                    {
+                        _failures.RemoveAt(i);
+                    }
+                    else
+                    {
+                        _failures[i] = rule with { Remaining = remaining - 1 };
+                    }
+                }
+
+                return (delay, (int)rule.Status);
+            }
+
+            return (delay, null);
+        }
+    }
+
+    private void Add(FailureRule rule)
+    {
+        lock (_gate)
+        {
+            _failures.Add(rule);
+        }
+    }
+
+    private sealed record FailureRule(RequestScope Scope, HttpStatusCode Status, int? Remaining, double Fraction);
+}

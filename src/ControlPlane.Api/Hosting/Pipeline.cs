@@ -24,6 +24,7 @@ internal static class Pipeline
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpsRequirement();
+        app.UseControlPlaneSwaggerUi(); // static UI files: before authorization, the operator authorizes inside the UI
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -36,7 +37,6 @@ internal static class Pipeline
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.UseControlPlaneSwaggerUi();
         app.MapTokenEndpoint();
 
         var v1 = app.MapGroup("/v1").AddEndpointFilter(TenantAccess.Filter);

@@ -76,8 +76,10 @@ public static class PostgresServer
             AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return container.GetConnectionString();
         }
-        catch (Exception ex) when (ex is DotNet.Testcontainers.Builders.DockerUnavailableException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex)
         {
+            // A Docker client without a working engine: fall back to the machine's binaries, saying why.
+            Console.Error.WriteLine($"Testcontainers unavailable ({ex.GetType().Name}: {ex.Message}); using local PostgreSQL binaries.");
             return null;
         }
     }

@@ -14,51 +14,6 @@ namespace ControlPlane.Migrations.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "OpenIddictApplications",
-                columns: table => new
-                {
-                    id = table.Column<string>(type: "text", nullable: false),
-                    application_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    client_secret = table.Column<string>(type: "text", nullable: true),
-                    client_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    consent_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    display_name = table.Column<string>(type: "text", nullable: true),
-                    display_names = table.Column<string>(type: "text", nullable: true),
-                    json_web_key_set = table.Column<string>(type: "text", nullable: true),
-                    permissions = table.Column<string>(type: "text", nullable: true),
-                    post_logout_redirect_uris = table.Column<string>(type: "text", nullable: true),
-                    properties = table.Column<string>(type: "text", nullable: true),
-                    redirect_uris = table.Column<string>(type: "text", nullable: true),
-                    requirements = table.Column<string>(type: "text", nullable: true),
-                    settings = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_open_iddict_applications", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "OpenIddictScopes",
-                columns: table => new
-                {
-                    id = table.Column<string>(type: "text", nullable: false),
-                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
-                    description = table.Column<string>(type: "text", nullable: true),
-                    descriptions = table.Column<string>(type: "text", nullable: true),
-                    display_name = table.Column<string>(type: "text", nullable: true),
-                    display_names = table.Column<string>(type: "text", nullable: true),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    properties = table.Column<string>(type: "text", nullable: true),
-                    resources = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_open_iddict_scopes", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "audit_events",
                 columns: table => new
                 {
@@ -109,6 +64,51 @@ namespace ControlPlane.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "oidc_applications",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    application_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    client_secret = table.Column<string>(type: "text", nullable: true),
+                    client_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    consent_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    display_name = table.Column<string>(type: "text", nullable: true),
+                    display_names = table.Column<string>(type: "text", nullable: true),
+                    json_web_key_set = table.Column<string>(type: "text", nullable: true),
+                    permissions = table.Column<string>(type: "text", nullable: true),
+                    post_logout_redirect_uris = table.Column<string>(type: "text", nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    redirect_uris = table.Column<string>(type: "text", nullable: true),
+                    requirements = table.Column<string>(type: "text", nullable: true),
+                    settings = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_oidc_applications", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "oidc_scopes",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    description = table.Column<string>(type: "text", nullable: true),
+                    descriptions = table.Column<string>(type: "text", nullable: true),
+                    display_name = table.Column<string>(type: "text", nullable: true),
+                    display_names = table.Column<string>(type: "text", nullable: true),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    resources = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_oidc_scopes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "signing_keys",
                 columns: table => new
                 {
@@ -143,7 +143,7 @@ namespace ControlPlane.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "OpenIddictAuthorizations",
+                name: "oidc_authorizations",
                 columns: table => new
                 {
                     id = table.Column<string>(type: "text", nullable: false),
@@ -158,11 +158,11 @@ namespace ControlPlane.Migrations.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_open_iddict_authorizations", x => x.id);
+                    table.PrimaryKey("pk_oidc_authorizations", x => x.id);
                     table.ForeignKey(
-                        name: "fk_open_iddict_authorizations_open_iddict_applications_application",
+                        name: "fk_oidc_authorizations_oidc_applications_application_id",
                         column: x => x.application_id,
-                        principalTable: "OpenIddictApplications",
+                        principalTable: "oidc_applications",
                         principalColumn: "id");
                 });
 
@@ -216,7 +216,7 @@ namespace ControlPlane.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "OpenIddictTokens",
+                name: "oidc_tokens",
                 columns: table => new
                 {
                     id = table.Column<string>(type: "text", nullable: false),
@@ -235,51 +235,18 @@ namespace ControlPlane.Migrations.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_open_iddict_tokens", x => x.id);
+                    table.PrimaryKey("pk_oidc_tokens", x => x.id);
                     table.ForeignKey(
-                        name: "fk_open_iddict_tokens_open_iddict_applications_application_id",
+                        name: "fk_oidc_tokens_oidc_applications_application_id",
                         column: x => x.application_id,
-                        principalTable: "OpenIddictApplications",
+                        principalTable: "oidc_applications",
                         principalColumn: "id");
                     table.ForeignKey(
-                        name: "fk_open_iddict_tokens_open_iddict_authorizations_authorization_id",
+                        name: "fk_oidc_tokens_oidc_authorizations_authorization_id",
                         column: x => x.authorization_id,
-                        principalTable: "OpenIddictAuthorizations",
+                        principalTable: "oidc_authorizations",
                         principalColumn: "id");
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_applications_client_id",
-                table: "OpenIddictApplications",
-                column: "client_id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_authorizations_application_id_status_subject_type",
-                table: "OpenIddictAuthorizations",
-                columns: new[] { "application_id", "status", "subject", "type" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_scopes_name",
-                table: "OpenIddictScopes",
-                column: "name",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_tokens_application_id_status_subject_type",
-                table: "OpenIddictTokens",
-                columns: new[] { "application_id", "status", "subject", "type" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_tokens_authorization_id",
-                table: "OpenIddictTokens",
-                column: "authorization_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_open_iddict_tokens_reference_id",
-                table: "OpenIddictTokens",
-                column: "reference_id",
-                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_events_tenant_id",
@@ -295,6 +262,39 @@ namespace ControlPlane.Migrations.Migrations
                 name: "ix_idempotency_records_claimed_at",
                 table: "idempotency_records",
                 column: "claimed_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_applications_client_id",
+                table: "oidc_applications",
+                column: "client_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_authorizations_application_id_status_subject_type",
+                table: "oidc_authorizations",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_scopes_name",
+                table: "oidc_scopes",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_tokens_application_id_status_subject_type",
+                table: "oidc_tokens",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_tokens_authorization_id",
+                table: "oidc_tokens",
+                column: "authorization_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_oidc_tokens_reference_id",
+                table: "oidc_tokens",
+                column: "reference_id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_service_accounts_client_id",
@@ -319,18 +319,18 @@ namespace ControlPlane.Migrations.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "OpenIddictScopes");
-
-            migrationBuilder.DropTable(
-                name: "OpenIddictTokens");
-
-            migrationBuilder.DropTable(
                 name: "audit_events");
 
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS audit_events_append_only();");
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "oidc_scopes");
+
+            migrationBuilder.DropTable(
+                name: "oidc_tokens");
 
             migrationBuilder.DropTable(
                 name: "quotas");
@@ -342,13 +342,13 @@ namespace ControlPlane.Migrations.Migrations
                 name: "signing_keys");
 
             migrationBuilder.DropTable(
-                name: "OpenIddictAuthorizations");
+                name: "oidc_authorizations");
 
             migrationBuilder.DropTable(
                 name: "tenants");
 
             migrationBuilder.DropTable(
-                name: "OpenIddictApplications");
+                name: "oidc_applications");
         }
     }
 }

@@ -1,0 +1,93 @@
+using ControlPlane.Domain.Tenants;
+
+namespace ControlPlane.Application.Clusters;
+
+/// <summary>How to reach one cluster's Kubernetes API. Credentials are decrypted only for the call.</summary>
+/// <param name="Name">The cluster's name in the control plane (also the cache key for clients).</param>
+/// <param name="ApiServerUrl">The API server URL (https in production; http only in development and tests).</param>
+/// <param name="BearerToken">A bearer token, when not using a kubeconfig.</param>
+/// <param name="CaCertificatePem">The API server's CA bundle (PEM), when not using a kubeconfig.</param>
+/// <param name="Kubeconfig">A kubeconfig (YAML) whose current context is used, instead of URL + token + CA.</param>
+public sealed record ClusterConnection(string Name, Uri? ApiServerUrl, string? BearerToken, string? CaCertificatePem, string? Kubeconfig);
+
+/// <summary>The per-tenant objects in one cluster: namespace t-&lt;tenant&gt;, ResourceQuota, LimitRange, NetworkPolicies, RoleBinding.</summary>
+/// <param name="Tenant">Tenant name (a DNS-1123 label).</param>
+/// <param name="Tier">Isolation tier.</param>
+/// <param name="GpuQuota">Extended-resource limits for the ResourceQuota, e.g. "nvidia.com/gpu" → 8, "nvidia.com/mig-1g.10gb" → 14.</param>
+/// <param name="ObjectStoreEgressCidrs">CIDRs the default-deny NetworkPolicy still allows egress to (the model store), besides DNS.</param>
+public sealed record TenantBaseline(string Tenant, IsolationTier Tier, IReadOnlyDictionary<string, long> GpuQuota,
+    IReadOnlyList<string> ObjectStoreEgressCidrs);
+
+/// <summary>A toleration for a node-pool taint.</summary>
+public sealed record PlacementToleration(string Key, string? Value, string Effect);
+
+/// <summary>Where a model-serving pod gets its weights: a projected service-account token it exchanges for a pull token.</summary>
+/// <param name="Digest">sha256:&lt;hex&gt; of the model version.</param>
+/// <param name="TokenEndpoint">The control plane's /connect/token URL.</param>
+/// <param name="Audience">Audience of the projected service-account token.</param>
+public sealed record ModelPullWiring(string Digest, string TokenEndpoint, string Audience);
+
+/// <summary>Everything needed to render one placement's workload objects (Deployment + Service, or Job).</summary>
+public sealed record PlacementManifest(
+    string Tenant,
+    string Name,
+    Guid PlacementId,
+    PlacementWorkloadKind Kind,
+    string Image,
+    IReadOnlyList<string> Command,
+    IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env,
+    int Replicas,
+    string GpuResourceName,
+    int GpusPerReplica,
+    string? Cpu,
+    string? Memory,
+    string PriorityClassName,
+    string? RuntimeClassName,
+    IReadOnlyDictionary<string, string> NodeSelector,
+    IReadOnlyList<PlacementToleration> Tolerations,
+    bool Interruptible,
+    ModelPullWiring? ModelPull);
+
+/// <summary>Deployments serve (inference); Jobs run to completion (training, batch).</summary>
+public enum PlacementWorkloadKind
+{
+    Deployment,
+    Job,
+}
+
+/// <summary>What the cluster reports about a placement's workload.</summary>
+/// <param name="Exists">False when the workload object is absent.</param>
+/// <param name="DesiredReplicas">spec.replicas (Deployment) or parallelism (Job).</param>
+/// <param name="ReadyReplicas">Ready pods (Deployment) or active pods (Job).</param>
+/// <param name="Succeeded">A Job completed successfully.</param>
+/// <param name="Failed">A Job failed for good (its Failed condition).</param>
+/// <param name="Message">The cluster's reason, when it gives one.</param>
+public sealed record ObservedWorkload(bool Exists, int DesiredReplicas, int ReadyReplicas, bool Succeeded, bool Failed, string? Message);
+
+/// <summary>A node as the capacity sync sees it.</summary>
+public sealed record ClusterNode(string Name, IReadOnlyDictionary<string, string> Labels, bool Ready, long AllocatableGpus,
+    IReadOnlyDictionary<string, long> AllocatableMigSlices);
+
+/// <summary>The Kubernetes API of the GPU clusters, behind a port (KubernetesClient with server-side apply in Infrastructure).</summary>
+public interface IClusterGateway
+{
+    Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken);
+
+    Task ApplyPlacementAsync(ClusterConnection cluster, PlacementManifest manifest, CancellationToken cancellationToken);
+
+    Task<ObservedWorkload> ObservePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
+        CancellationToken cancellationToken);
+
+    /// <summary>Deletes the placement's objects; true once they are gone (a second call after deletion returns true).</summary>
+    Task<bool> DeletePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
+        CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ClusterNode>> ListNodesAsync(ClusterConnection cluster, CancellationToken cancellationToken);
+}
+
+/// <summary>The cluster could not be reached or answered with a transient error (connection refused, timeout, 409, 429, 5xx): retry.</summary>
+public sealed class ClusterUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The cluster refused the request for good (400, 403, 404 of a non-optional object, 422): retrying cannot help.</summary>
+public sealed class ClusterRejectedException(string message, Exception? inner = null) : Exception(message, inner);

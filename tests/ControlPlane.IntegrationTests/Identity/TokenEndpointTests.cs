@@ -1,0 +1,53 @@
+namespace ControlPlane.IntegrationTests.Identity;
+
+public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>
+{
+    [Fact]
+    public async Task Wrong_secret_is_refused()
+    {
+        var principal = await app.CreateTenantWithAccountAsync("token-wrong");
+        var response = await app.RequestTokenAsync(principal.ClientId, principal.ClientSecret + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Operator_token_carries_the_operator_role_and_no_tenant()
+    {
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(
+            await app.TokenAsync(ControlPlaneApp.OperatorClientId, ControlPlaneApp.OperatorClientSecret));
+        Assert.Equal("platform-operator", token.GetClaim("role").Value);
+        Assert.False(token.TryGetClaim("tenant", out _));
+        Assert.Equal(ControlPlaneApp.OperatorClientId, token.Subject);
+    }
+
+    [Fact]
+    public async Task Signing_key_survives_a_restart_so_live_tokens_stay_valid()
+    {
+        var principal = await app.CreateTenantWithAccountAsync("token-restart");
+        await using var restarted = new SecondInstance(app.ConnectionString);
+        await restarted.InitializeAsync();
+        using var client = restarted.ClientWithToken(principal.Token);
+        await (await client.GetAsync("/v1/tenants/token-restart")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Unsupported_grant_is_refused()
+    {
+        using var client = app.CreateClient();
+        var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = "u", ["password"] = "p",
+            ["client_id"] = ControlPlaneApp.OperatorClientId, ["client_secret"] = ControlPlaneApp.OperatorClientSecret,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("unsupported_grant_type", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    /// <summary>Another process of the service on the same database (a restart, or a second replica).</summary>
+    private sealed class SecondInstance(string connectionString) : ControlPlaneApp
+    {
+        protected override IReadOnlyDictionary<string, string?> ExtraSettings =>
+            new Dictionary<string, string?> { ["ConnectionStrings:ControlPlane"] = connectionString };
+    }
+}

@@ -1,4 +1,7 @@
 using ControlPlane.Application.Audit;
+using ControlPlane.Application.Clusters;
+using ControlPlane.Application.Placements;
+using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Quotas;
 using ControlPlane.Application.ServiceAccounts;
 using ControlPlane.Application.Tenants;
@@ -17,6 +20,17 @@ public static class DependencyInjection
         services.AddScoped<TenantService>();
         services.AddScoped<QuotaService>();
         services.AddScoped<ServiceAccountService>();
+        services.AddScoped<ClusterConnections>();
+        services.AddScoped<ClusterService>();
+        services.AddScoped<NodePoolService>();
+        services.AddScoped<ClusterCapacitySync>();
+        services.AddScoped<FleetLoader>();
+        services.AddScoped<CapacityLedger>();
+        services.AddScoped<PlacementAdmission>();
+        services.AddScoped<PlacementService>();
+        services.AddScoped<PlacementReconciler>();
+        services.AddScoped<PlacementObserver>();
+        services.AddSingleton<BaselineCache>();
         return services;
     }
 }

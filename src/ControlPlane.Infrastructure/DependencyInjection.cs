@@ -1,8 +1,13 @@
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Clusters;
+using ControlPlane.Application.Reconciliation;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
+using ControlPlane.Infrastructure.Kubernetes;
 using ControlPlane.Infrastructure.Persistence;
+using ControlPlane.Infrastructure.Reconciliation;
+using ControlPlane.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +44,27 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
 
         services.AddControlPlaneIdentity();
+        services.AddControlPlaneReconciliation(configuration);
         return services;
+    }
+
+    private static void AddControlPlaneReconciliation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ClusterOptions>(configuration.GetSection(ClusterOptions.Section));
+        services.Configure<ReconcilerOptions>(configuration.GetSection(ReconcilerOptions.Section));
+        services.AddOptions<CredentialEncryptionOptions>().Bind(configuration.GetSection(CredentialEncryptionOptions.Section))
+            .Validate(o => o.Keys.Count > 0, "CredentialEncryption:Keys is empty: configure a base64 AES-256 key (cluster credentials are encrypted with it).")
+            .ValidateOnStart();
+        services.AddSingleton<ICredentialProtector, AesGcmCredentialProtector>();
+        services.AddScoped<IReconcileQueue, PostgresReconcileQueue>();
+        services.AddSingleton<ReconcilerMetrics>();
+        services.AddKubernetesClusterGateway();
+        if (configuration.GetValue(ReconcilerOptions.Section + ":" + nameof(ReconcilerOptions.Enabled), true))
+        {
+            services.AddHostedService<ReconcilerWorker>();
+            services.AddHostedService<PlacementObserverWorker>();
+            services.AddHostedService<ClusterSyncWorker>();
+        }
     }
 
     private static void AddControlPlaneIdentity(this IServiceCollection services)

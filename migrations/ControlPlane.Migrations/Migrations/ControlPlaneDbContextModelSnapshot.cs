@@ -87,6 +87,462 @@ namespace ControlPlane.Migrations.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPlane.Domain.Clusters.Cluster", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiServerUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("api_server_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DedicatedTenant")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("dedicated_tenant");
+
+                    b.Property<byte[]>("EncryptedCredentials")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("encrypted_credentials");
+
+                    b.Property<DateTimeOffset?>("LastSyncAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_at");
+
+                    b.Property<string>("LastSyncError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_sync_error");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Reachable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reachable");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("region");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_clusters");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_clusters_name");
+
+                    b.ToTable("clusters", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Clusters.NodePool", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AllocatedGpus")
+                        .HasColumnType("integer")
+                        .HasColumnName("allocated_gpus");
+
+                    b.Property<string>("AllocatedMigSlices")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allocated_mig_slices");
+
+                    b.Property<string>("CapacityType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("capacity_type");
+
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DedicatedTenant")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("dedicated_tenant");
+
+                    b.Property<int>("GpuMemoryGiB")
+                        .HasColumnType("integer")
+                        .HasColumnName("gpu_memory_gi_b");
+
+                    b.Property<string>("GpuModel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("gpu_model");
+
+                    b.Property<int>("GpusPerNode")
+                        .HasColumnType("integer")
+                        .HasColumnName("gpus_per_node");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("labels");
+
+                    b.Property<string>("MigProfiles")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("mig_profiles");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("NodeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("node_count");
+
+                    b.Property<decimal>("PricePerGpuHour")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("price_per_gpu_hour");
+
+                    b.Property<string>("Purposes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("purposes");
+
+                    b.Property<string>("RuntimeClasses")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("runtime_classes");
+
+                    b.Property<string>("Taints")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("taints");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_node_pools");
+
+                    b.HasIndex("ClusterId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_node_pools_cluster_id_name");
+
+                    b.ToTable("node_pools", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_node_pools_allocation", "allocated_gpus >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.Placement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Args")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("args");
+
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<string>("ClusterName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("cluster_name");
+
+                    b.Property<string>("Command")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("command");
+
+                    b.Property<string>("Cpu")
+                        .HasColumnType("text")
+                        .HasColumnName("cpu");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("Env")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("env");
+
+                    b.Property<string>("GpuModel")
+                        .HasColumnType("text")
+                        .HasColumnName("gpu_model");
+
+                    b.Property<int>("GpusPerReplica")
+                        .HasColumnType("integer")
+                        .HasColumnName("gpus_per_replica");
+
+                    b.Property<bool>("HoldsCapacity")
+                        .HasColumnType("boolean")
+                        .HasColumnName("holds_capacity");
+
+                    b.Property<decimal>("HourlyPrice")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("hourly_price");
+
+                    b.Property<string>("Image")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("image");
+
+                    b.Property<bool>("Interruptible")
+                        .HasColumnType("boolean")
+                        .HasColumnName("interruptible");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("MaxReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_replicas");
+
+                    b.Property<string>("Memory")
+                        .HasColumnType("text")
+                        .HasColumnName("memory");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("MigProfile")
+                        .HasColumnType("text")
+                        .HasColumnName("mig_profile");
+
+                    b.Property<int>("MinReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_replicas");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("NodePoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_pool_id");
+
+                    b.Property<string>("NodePoolName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node_pool_name");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("priority");
+
+                    b.Property<int>("ReadyReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("ready_replicas");
+
+                    b.Property<string>("Regions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("regions");
+
+                    b.Property<string>("RuntimeClass")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("runtime_class");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_placements");
+
+                    b.HasIndex("NodePoolId")
+                        .HasDatabaseName("ix_placements_node_pool_id");
+
+                    b.HasIndex("Phase")
+                        .HasDatabaseName("ix_placements_phase");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_placements_tenant_id_created_at");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_placements_tenant_id_name")
+                        .HasFilter("phase NOT IN ('Failed', 'Succeeded', 'Terminated')");
+
+                    b.ToTable("placements", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.PlacementTransition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<Guid>("PlacementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("placement_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_placement_transitions");
+
+                    b.HasIndex("PlacementId", "At")
+                        .HasDatabaseName("ix_placement_transitions_placement_id_at");
+
+                    b.ToTable("placement_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.ReconcileRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<Guid>("PlacementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("placement_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconcile_requests");
+
+                    b.HasIndex("NotBefore")
+                        .HasDatabaseName("ix_reconcile_requests_not_before");
+
+                    b.HasIndex("PlacementId")
+                        .HasDatabaseName("ix_reconcile_requests_placement_id");
+
+                    b.ToTable("reconcile_requests", (string)null);
+                });
+
             modelBuilder.Entity("ControlPlane.Domain.Quotas.Quota", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -602,6 +1058,53 @@ namespace ControlPlane.Migrations.Migrations
                         .HasDatabaseName("ix_oidc_tokens_application_id_status_subject_type");
 
                     b.ToTable("oidc_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Clusters.NodePool", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Clusters.Cluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_node_pools_clusters_cluster_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.Placement", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Clusters.NodePool", null)
+                        .WithMany()
+                        .HasForeignKey("NodePoolId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_placements_node_pools_node_pool_id");
+
+                    b.HasOne("ControlPlane.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_placements_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.PlacementTransition", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Placements.Placement", null)
+                        .WithMany()
+                        .HasForeignKey("PlacementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_placement_transitions_placements_placement_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Placements.ReconcileRequest", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Placements.Placement", null)
+                        .WithMany()
+                        .HasForeignKey("PlacementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reconcile_requests_placements_placement_id");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Quotas.Quota", b =>

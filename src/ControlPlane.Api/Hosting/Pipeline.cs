@@ -44,6 +44,9 @@ internal static class Pipeline
         v1.MapQuotasApi();
         v1.MapServiceAccountsApi();
         v1.MapAuditEventsApi();
+        v1.MapClustersApi();
+        v1.MapNodePoolsApi();
+        v1.MapPlacementsApi();
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ internal sealed class SchemaDescriptionTransformer : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(schema.Description) || context.JsonPropertyInfo is not null)
+        if (!string.IsNullOrEmpty(schema.Description))
         {
             return Task.CompletedTask;
         }

@@ -1,4 +1,6 @@
 using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Clusters;
+using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
 using ControlPlane.Domain.Tenants;
@@ -14,6 +16,11 @@ public interface IControlPlaneDb
     DbSet<Quota> Quotas { get; }
     DbSet<ServiceAccount> ServiceAccounts { get; }
     DbSet<AuditEvent> AuditEvents { get; }
+    DbSet<Cluster> Clusters { get; }
+    DbSet<NodePool> NodePools { get; }
+    DbSet<Placement> Placements { get; }
+    DbSet<PlacementTransition> PlacementTransitions { get; }
+    DbSet<ReconcileRequest> ReconcileRequests { get; }
     DatabaseFacade Database { get; }
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

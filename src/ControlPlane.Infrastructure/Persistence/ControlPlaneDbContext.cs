@@ -1,5 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Clusters;
+using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
 using ControlPlane.Domain.Tenants;
@@ -17,6 +19,11 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Quota> Quotas => Set<Quota>();
     public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Cluster> Clusters => Set<Cluster>();
+    public DbSet<NodePool> NodePools => Set<NodePool>();
+    public DbSet<Placement> Placements => Set<Placement>();
+    public DbSet<PlacementTransition> PlacementTransitions => Set<PlacementTransition>();
+    public DbSet<ReconcileRequest> ReconcileRequests => Set<ReconcileRequest>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 

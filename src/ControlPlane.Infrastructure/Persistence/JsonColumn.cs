@@ -7,6 +7,21 @@ namespace ControlPlane.Infrastructure.Persistence;
 
 internal static class JsonColumn
 {
+    /// <summary>Stores any value (lists of records, maps) as jsonb, compared by its JSON so in-place changes are saved.</summary>
+    public static PropertyBuilder<T> HasJsonb<T>(this PropertyBuilder<T> property) where T : class =>
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, Options),
+            v => JsonSerializer.Deserialize<T>(v, Options)!,
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
+                v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!));
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
     /// <summary>Stores a string map as jsonb, compared by content so that in-place changes are saved.</summary>
     public static PropertyBuilder<Dictionary<string, string>> HasJsonbConversion(this PropertyBuilder<Dictionary<string, string>> property) =>
         property.HasColumnType("jsonb").HasConversion(

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using ControlPlane.KubernetesEmulator;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Fixtures;
 
@@ -34,6 +36,13 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
         _settings["RateLimiting:PermitsPerSecond"] = "100000";
         _settings["RateLimiting:Burst"] = "100000";
         _settings["Serilog:MinimumLevel:Default"] = "Warning";
+        _settings["Clusters:AllowInsecureApiServers"] = "true";
+        _settings["CredentialEncryption:Keys:test-1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        _settings["Reconciler:PollInterval"] = "00:00:00.050";
+        _settings["Reconciler:ObserveInterval"] = "00:00:00.100";
+        _settings["Reconciler:InitialBackoff"] = "00:00:00.100";
+        _settings["Reconciler:MaxBackoff"] = "00:00:01";
+        _settings["Reconciler:LeaseDuration"] = "00:00:05";
         foreach (var (key, value) in ExtraSettings)
         {
             _settings[key] = value;
@@ -42,11 +51,27 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
         _ = Server; // start now, so that migration and seeding failures surface here
     }
 
-    public new async Task DisposeAsync() => await base.DisposeAsync();
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+    }
+
+    private KubernetesApiEmulator? _emulator;
+
+    /// <summary>The Kubernetes API emulator this class's clusters point at (started on first use).</summary>
+    public async Task<KubernetesApiEmulator> EmulatorAsync() => _emulator ??= await KubernetesApiEmulator.StartAsync();
+
+    /// <summary>Log events the service wrote, for asserting what never appears in them.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -23,6 +23,9 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["tenant"] = Victim,
         ["serviceAccount"] = "victim-sa",
         ["resource"] = "gpu.h100",
+        ["placement"] = "victim-llm",
+        ["cluster"] = "iso-c1",
+        ["pool"] = "iso-pool",
     };
 
     [Fact]
@@ -78,7 +81,14 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
 
         await app.CreateTenantWithAccountAsync(Victim);
         await app.CreateAccountAsync(Victim, "victim-sa", "developer");
-        await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/quotas/gpu.h100", new { limit = 8 })).ExpectAsync(HttpStatusCode.OK);
+        await app.SetQuotaAsync(Victim, "gpu.h100", 8);
+        await app.SetQuotaAsync(Victim, "placements", 8);
+        await app.RegisterClusterAsync("iso-c1");
+        await app.CreatePoolAsync("iso-c1", GpuFleet.H100OnDemand("iso-pool"));
+        await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/placements", new
+        {
+            name = "victim-llm", kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+        })).ExpectAsync(HttpStatusCode.Created);
     }
 
     private async Task<int> VictimAuditCountAsync()

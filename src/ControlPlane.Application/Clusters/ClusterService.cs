@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Clusters;
+using ControlPlane.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Application.Clusters;
+
+/// <summary>Operators register the GPU clusters; credentials are encrypted at rest and never returned.</summary>
+public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnections connections, IOptions<ClusterOptions> options,
+    AuditTrail audit, TimeProvider clock)
+{
+    public async Task<Versioned<ClusterResponse>> CreateAsync(CreateClusterRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
+        errors.AddIf(!ResourceName.IsValid(request.Region), "region", "a region " + ResourceName.Rule);
+        var url = ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig);
+        errors.ThrowIfAny();
+        await EnsureTenantExistsAsync(request.DedicatedTenant, cancellationToken);
+        if (await db.Clusters.AnyAsync(c => c.Name == request.Name, cancellationToken))
+        {
+            throw new ConflictException("already-exists", $"A cluster named '{request.Name}' already exists.");
+        }
+
+        var cluster = Cluster.Register(request.Name, request.Region, url,
+            connections.Protect(new ClusterCredentials(request.BearerToken, request.CaCertificatePem, request.Kubeconfig)),
+            request.DedicatedTenant, clock.GetUtcNow());
+        db.Clusters.Add(cluster);
+        audit.Record("cluster.create", $"clusters/{cluster.Name}", null);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(ToResponse(cluster), cluster.Version);
+    }
+
+    public async Task<Page<ClusterResponse>> ListAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        var query = db.Clusters.AsNoTracking();
+        if (page.After is { } after)
+        {
+            query = query.Where(c => string.Compare(c.Name, after) > 0);
+        }
+
+        var rows = await query.OrderBy(c => c.Name).Take(page.PageSize + 1).ToListAsync(cancellationToken);
+        return page.ToPage(rows, c => c.Name, ToResponse);
+    }
+
+    public async Task<Versioned<ClusterResponse>> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var cluster = await LoadAsync(name, cancellationToken);
+        return new(ToResponse(cluster), cluster.Version);
+    }
+
+    public async Task<Versioned<ClusterResponse>> UpdateAsync(string name, UpdateClusterRequest request, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.AddIf(request.Region is not null && !ResourceName.IsValid(request.Region), "region", "a region " + ResourceName.Rule);
+        var newCredentials = request.BearerToken is not null || request.Kubeconfig is not null || request.ApiServerUrl is not null;
+        var url = newCredentials
+            ? ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig)
+            : null;
+        errors.ThrowIfAny();
+        var clearDedication = request.DedicatedTenant is { Length: 0 };
+        await EnsureTenantExistsAsync(clearDedication ? null : request.DedicatedTenant, cancellationToken);
+
+        var cluster = await LoadAsync(name, cancellationToken, tracking: true);
+        if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, cluster.Version))
+        {
+            throw new PreconditionFailedException("cluster", name);
+        }
+
+        var encrypted = newCredentials
+            ? connections.Protect(new ClusterCredentials(request.BearerToken, request.CaCertificatePem, request.Kubeconfig))
+            : null;
+        cluster.Update(request.Region, url, encrypted, clearDedication ? null : request.DedicatedTenant, clearDedication, clock.GetUtcNow());
+        audit.Record("cluster.update", $"clusters/{name}", null,
+            new Dictionary<string, string> { ["credentialsReplaced"] = newCredentials ? "true" : "false" });
+        await db.SaveChangesAsync(cancellationToken);
+        return new(ToResponse(cluster), cluster.Version);
+    }
+
+    /// <summary>Refused while the cluster still has node pools (which are refused while they hold placements).</summary>
+    public async Task DeleteAsync(string name, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var cluster = await LoadAsync(name, cancellationToken, tracking: true);
+        if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, cluster.Version))
+        {
+            throw new PreconditionFailedException("cluster", name);
+        }
+
+        var pools = await db.NodePools.Where(p => p.ClusterId == cluster.Id).Select(p => p.Name).ToListAsync(cancellationToken);
+        if (pools.Count > 0)
+        {
+            throw new ConflictException("cluster-has-node-pools",
+                $"Cluster '{name}' still has node pools ({string.Join(", ", pools)}); delete them first.");
+        }
+
+        db.Clusters.Remove(cluster);
+        audit.Record("cluster.delete", $"clusters/{name}", null);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    internal async Task<Cluster> LoadAsync(string name, CancellationToken cancellationToken, bool tracking = false)
+    {
+        var query = tracking ? db.Clusters : db.Clusters.AsNoTracking();
+        return await query.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
+            ?? throw new ResourceNotFoundException("cluster", name);
+    }
+
+    private async Task EnsureTenantExistsAsync(string? tenant, CancellationToken cancellationToken)
+    {
+        if (tenant is not null && !await db.Tenants.AnyAsync(t => t.Name == tenant, cancellationToken))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["dedicatedTenant"] = [$"tenant '{tenant}' does not exist"] });
+        }
+    }
+
+    /// <summary>Returns the API server URL to show (from the request, or read from the kubeconfig).</summary>
+    private string? ValidateCredentials(FieldErrors errors, string? apiServerUrl, string? bearerToken, string? caPem, string? kubeconfig)
+    {
+        if (kubeconfig is not null)
+        {
+            errors.AddIf(apiServerUrl is not null || bearerToken is not null, "kubeconfig", "give either a kubeconfig or apiServerUrl + bearerToken, not both");
+            var server = KubeconfigServer().Match(kubeconfig);
+            errors.AddIf(!server.Success, "kubeconfig", "must name a cluster server (clusters[].cluster.server)");
+            return server.Success ? ValidateUrl(errors, "kubeconfig", server.Groups[1].Value.Trim().Trim('"', '\'')) : null;
+        }
+
+        errors.AddIf(string.IsNullOrWhiteSpace(bearerToken), "bearerToken", "is required with apiServerUrl (or send a kubeconfig)");
+        errors.AddIf(caPem is not null && !caPem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal), "caCertificatePem", "must be a PEM certificate bundle");
+        if (apiServerUrl is null)
+        {
+            errors.Add("apiServerUrl", "is required (or send a kubeconfig)");
+            return null;
+        }
+
+        return ValidateUrl(errors, "apiServerUrl", apiServerUrl);
+    }
+
+    private string? ValidateUrl(FieldErrors errors, string field, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add(field, "the API server must be an absolute https URL");
+            return null;
+        }
+
+        errors.AddIf(uri.Scheme == Uri.UriSchemeHttp && !options.Value.AllowInsecureApiServers, field,
+            "the API server must use https (http is accepted only in the Development environment)");
+        return uri.ToString();
+    }
+
+    internal static ClusterResponse ToResponse(Cluster c) => new(c.Id, c.Name, c.Region, c.ApiServerUrl, c.DedicatedTenant,
+        new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt);
+
+    [GeneratedRegex(@"^\s*server:\s*(\S+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex KubeconfigServer();
+}

@@ -1,0 +1,39 @@
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Domain.Scheduling;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Application.Placements;
+
+/// <summary>Reads every node pool with its cluster into the scheduler's snapshot.</summary>
+public sealed class FleetLoader(IControlPlaneDb db)
+{
+    public async Task<FleetSnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.NodePools.AsNoTracking()
+            .Join(db.Clusters.AsNoTracking(), p => p.ClusterId, c => c.Id, (pool, cluster) => new { pool, cluster })
+            .ToListAsync(cancellationToken);
+        var clusters = rows.Select(r => r.cluster).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => new ClusterSnapshot
+        {
+            Name = c.Name,
+            Region = c.Region,
+            DedicatedTenant = c.DedicatedTenant,
+            Available = c.Reachable,
+        });
+        return new FleetSnapshot(rows.Where(r => r.pool.GpusPerNode > 0).Select(r => new NodePoolSnapshot
+        {
+            Cluster = clusters[r.cluster.Id],
+            Name = r.pool.Name,
+            GpuModel = r.pool.GpuModel,
+            GpusPerNode = r.pool.GpusPerNode,
+            NodeCount = r.pool.NodeCount,
+            AllocatedGpus = r.pool.AllocatedGpus,
+            MigProfiles = [.. r.pool.MigProfiles.Select(m => new MigProfileCapacity(m.Profile, m.PerGpu,
+                r.pool.AllocatedMigSlices.GetValueOrDefault(m.Profile)))],
+            CapacityType = r.pool.CapacityType,
+            Purposes = r.pool.Purposes,
+            RuntimeClasses = r.pool.RuntimeClasses,
+            DedicatedTenant = r.pool.DedicatedTenant,
+            PricePerGpuHour = r.pool.PricePerGpuHour,
+        }));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Placements;
+using ControlPlane.Domain.Scheduling;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Application.Placements;
+
+/// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
+public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
+    {
+        var placement = await admission.AdmitAsync(tenant, request, cancellationToken);
+        return await GetAsync(tenant, placement.Name, cancellationToken);
+    }
+
+    public async Task<Page<PlacementResponse>> ListAsync(string tenantName, PageRequest page, PlacementPhase? phase, PlacementKind? kind,
+        CancellationToken cancellationToken)
+    {
+        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var query = db.Placements.AsNoTracking().Where(p => p.TenantId == tenantId);
+        query = phase is { } ph ? query.Where(p => p.Phase == ph) : query.Where(p => p.Phase != PlacementPhase.Terminated);
+        if (kind is { } k)
+        {
+            query = query.Where(p => p.Kind == k);
+        }
+
+        if (page.After is { } after && Guid.TryParse(after, out var afterId))
+        {
+            query = query.Where(p => p.Id.CompareTo(afterId) > 0);
+        }
+
+        var rows = await query.OrderBy(p => p.Id).Take(page.PageSize + 1).ToListAsync(cancellationToken);
+        var transitions = await TransitionsAsync(rows.Select(p => p.Id).ToList(), cancellationToken);
+        return page.ToPage(rows, p => p.Id.ToString(), p => ToResponse(p, transitions[p.Id]));
+    }
+
+    public async Task<Versioned<PlacementResponse>> GetAsync(string tenantName, string name, CancellationToken cancellationToken)
+    {
+        var placement = await LoadAsync(tenantName, name, tracking: false, cancellationToken);
+        var transitions = await TransitionsAsync([placement.Id], cancellationToken);
+        return new(ToResponse(placement, transitions[placement.Id]), placement.Version);
+    }
+
+    /// <summary>Changes the replica bounds; growing re-admits only the difference on the same pool.</summary>
+    public async Task<Versioned<PlacementResponse>> RescaleAsync(string tenantName, string name, UpdatePlacementRequest request, string? ifMatch,
+        CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (request.Replicas is null)
+        {
+            errors.Add("replicas", "is required");
+        }
+        else
+        {
+            PlacementValidation.ValidateReplicas(errors, request.Replicas);
+        }
+
+        errors.ThrowIfAny();
+        await db.InTransactionAsync(async () =>
+        {
+            var placement = await LoadAsync(tenantName, name, tracking: true, cancellationToken);
+            if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, placement.Version))
+            {
+                throw new PreconditionFailedException("placement", name);
+            }
+
+            if (placement.Phase is not (PlacementPhase.Pending or PlacementPhase.Applying or PlacementPhase.Running or PlacementPhase.Degraded))
+            {
+                throw new ConflictException("placement-not-active", $"Placement '{name}' is {placement.Phase.ToString().ToLowerInvariant()}; only an active placement can be rescaled.");
+            }
+
+            var now = clock.GetUtcNow();
+            var quotas = await ledger.LockQuotasAsync(placement.TenantId, [placement.GpuQuotaResource], cancellationToken);
+            var pool = await ledger.LockPoolAsync(placement.NodePoolId, cancellationToken);
+            var delta = placement.Rescale(request.Replicas!.Min, request.Replicas.Max ?? request.Replicas.Min, now);
+            if (delta > 0)
+            {
+                var quota = quotas.GetValueOrDefault(placement.GpuQuotaResource);
+                if (quota is null || !quota.CanReserve(delta))
+                {
+                    throw new ConflictException("quota-exceeded",
+                        $"Quota {placement.GpuQuotaResource} has {quota?.Remaining ?? 0} left; scaling up needs {delta} more.");
+                }
+
+                if (pool.FreeUnits(placement.MigProfile) < delta)
+                {
+                    throw new ConflictException("insufficient-capacity",
+                        $"Node pool {pool.Name} has {pool.FreeUnits(placement.MigProfile)} free units; scaling up needs {delta} more.");
+                }
+
+                quota.Reserve(delta, now);
+                pool.Reserve(placement.MigProfile, delta, now);
+            }
+            else if (delta < 0)
+            {
+                quotas.GetValueOrDefault(placement.GpuQuotaResource)?.Release(-delta, now);
+                pool.Release(placement.MigProfile, -delta, now);
+            }
+
+            db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Apply, now));
+            audit.Record("placement.rescale", $"tenants/{tenantName}/placements/{name}", tenantName,
+                new Dictionary<string, string> { ["minReplicas"] = request.Replicas.Min.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+        return await GetAsync(tenantName, name, cancellationToken);
+    }
+
+    /// <summary>Starts removal: the reconciler deletes the objects, then releases capacity and quota once the cluster confirms.</summary>
+    public async Task<Versioned<PlacementResponse>> DeleteAsync(string tenantName, string name, string? ifMatch, CancellationToken cancellationToken)
+    {
+        await db.InTransactionAsync(async () =>
+        {
+            var placement = await LoadAsync(tenantName, name, tracking: true, cancellationToken);
+            if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, placement.Version))
+            {
+                throw new PreconditionFailedException("placement", name);
+            }
+
+            if (placement.Phase is PlacementPhase.Terminating or PlacementPhase.Terminated)
+            {
+                return true;
+            }
+
+            var now = clock.GetUtcNow();
+            if (placement.MoveTo(PlacementPhase.Terminating, now, "deletion requested") is { } transition)
+            {
+                db.PlacementTransitions.Add(transition);
+            }
+
+            db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Delete, now));
+            audit.Record("placement.delete", $"tenants/{tenantName}/placements/{name}", tenantName);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+        return await GetAsync(tenantName, name, cancellationToken);
+    }
+
+    private async Task<Placement> LoadAsync(string tenantName, string name, bool tracking, CancellationToken cancellationToken)
+    {
+        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var query = tracking ? db.Placements : db.Placements.AsNoTracking();
+        // The live placement of that name, or else the most recent finished one.
+        return await query.Where(p => p.TenantId == tenantId && p.Name == name)
+            .OrderBy(p => p.Phase == PlacementPhase.Terminated || p.Phase == PlacementPhase.Failed || p.Phase == PlacementPhase.Succeeded)
+            .ThenByDescending(p => p.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("placement", name);
+    }
+
+    private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>
+        await db.Tenants.Where(t => t.Name == tenantName).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
+        ?? throw new ResourceNotFoundException("tenant", tenantName);
+
+    private async Task<ILookup<Guid, PlacementTransition>> TransitionsAsync(List<Guid> ids, CancellationToken cancellationToken) =>
+        (await db.PlacementTransitions.AsNoTracking().Where(t => ids.Contains(t.PlacementId)).OrderBy(t => t.Id).ToListAsync(cancellationToken))
+        .ToLookup(t => t.PlacementId);
+
+    internal static PlacementResponse ToResponse(Placement p, IEnumerable<PlacementTransition> transitions) => new(
+        p.Id, p.Tenant, p.Name,
+        new PlacementSpecResponse(p.Kind, p.Image, p.Command, p.Args, p.Env, new ReplicaBounds(p.MinReplicas, p.MaxReplicas),
+            new PlacementResources(p.GpuModel, p.MigProfile is null ? p.GpusPerReplica : null, p.MigProfile, p.Cpu, p.Memory),
+            p.Priority, p.Interruptible, p.Regions),
+        new PlacementStatusResponse(p.Phase, p.ClusterName, p.NodePoolName, p.RuntimeClass, p.HourlyPrice, p.ReadyReplicas, p.Message,
+            JsonSerializer.Deserialize<SchedulingDecisionView>(p.Decision, PlacementAdmission.DecisionJson)!,
+            [.. transitions.Select(t => new PhaseTransitionResponse(t.Phase, t.At, t.Message))]),
+        p.CreatedAt, p.UpdatedAt);
+}

@@ -1,0 +1,67 @@
+namespace ControlPlane.Domain.Clusters;
+
+/// <summary>A GPU Kubernetes cluster the control plane places workloads on.</summary>
+public sealed class Cluster
+{
+    private Cluster()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Region { get; private set; } = "";
+
+    /// <summary>The API server URL (kept in clear for display; the credentials are not).</summary>
+    public string? ApiServerUrl { get; private set; }
+
+    /// <summary>Bearer token + CA, or a kubeconfig, encrypted with the configured credential key (AES-GCM).</summary>
+    public byte[] EncryptedCredentials { get; private set; } = [];
+
+    /// <summary>Physical isolation: only this tenant's placements land here.</summary>
+    public string? DedicatedTenant { get; private set; }
+    public bool Reachable { get; private set; }
+    public DateTimeOffset? LastSyncAt { get; private set; }
+    public string? LastSyncError { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public uint Version { get; private set; }
+
+    public static Cluster Register(string name, string region, string? apiServerUrl, byte[] encryptedCredentials,
+        string? dedicatedTenant, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Name = name,
+        Region = region,
+        ApiServerUrl = apiServerUrl,
+        EncryptedCredentials = encryptedCredentials,
+        DedicatedTenant = dedicatedTenant,
+        Reachable = true,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    public void Update(string? region, string? apiServerUrl, byte[]? encryptedCredentials, string? dedicatedTenant,
+        bool clearDedicatedTenant, DateTimeOffset now)
+    {
+        Region = region ?? Region;
+        ApiServerUrl = apiServerUrl ?? ApiServerUrl;
+        EncryptedCredentials = encryptedCredentials ?? EncryptedCredentials;
+        DedicatedTenant = clearDedicatedTenant ? null : dedicatedTenant ?? DedicatedTenant;
+        UpdatedAt = now;
+    }
+
+    public void Synced(DateTimeOffset now)
+    {
+        Reachable = true;
+        LastSyncAt = now;
+        LastSyncError = null;
+        UpdatedAt = now;
+    }
+
+    public void SyncFailed(string error, DateTimeOffset now)
+    {
+        Reachable = false;
+        LastSyncError = error;
+        UpdatedAt = now;
+    }
+}

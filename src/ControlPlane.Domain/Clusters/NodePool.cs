@@ -1,0 +1,124 @@
+using ControlPlane.Domain.Scheduling;
+
+namespace ControlPlane.Domain.Clusters;
+
+/// <summary>MIG layout of a pool: how many slices of a profile one GPU is cut into.</summary>
+public sealed record MigLayout(string Profile, int PerGpu);
+
+/// <summary>A Kubernetes taint of the pool's nodes; placements get a matching toleration.</summary>
+public sealed record NodeTaint(string Key, string? Value, string Effect);
+
+/// <summary>A group of identical GPU nodes in one cluster, with the capacity the control plane has reserved on it.</summary>
+public sealed class NodePool
+{
+    private NodePool()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ClusterId { get; private set; }
+    public string Name { get; private set; } = "";
+    public string GpuModel { get; private set; } = "";
+    public int GpuMemoryGiB { get; private set; }
+    public int GpusPerNode { get; private set; }
+    public int NodeCount { get; private set; }
+    public List<MigLayout> MigProfiles { get; private set; } = [];
+    public CapacityType CapacityType { get; private set; }
+    public List<PoolPurpose> Purposes { get; private set; } = [];
+    public List<NodeTaint> Taints { get; private set; } = [];
+    public Dictionary<string, string> Labels { get; private set; } = [];
+    public List<RuntimeClass> RuntimeClasses { get; private set; } = [];
+    public string? DedicatedTenant { get; private set; }
+    public decimal PricePerGpuHour { get; private set; }
+
+    /// <summary>Whole GPUs reserved by admitted placements.</summary>
+    public int AllocatedGpus { get; private set; }
+
+    /// <summary>MIG slices reserved by admitted placements, per profile.</summary>
+    public Dictionary<string, int> AllocatedMigSlices { get; private set; } = [];
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public uint Version { get; private set; }
+
+    public int TotalGpus => GpusPerNode * NodeCount;
+
+    public static NodePool Create(Guid clusterId, string name, NodePoolShape shape, DateTimeOffset now)
+    {
+        var pool = new NodePool { Id = Guid.CreateVersion7(now), ClusterId = clusterId, Name = name, CreatedAt = now };
+        pool.Reshape(shape, now);
+        return pool;
+    }
+
+    public void Reshape(NodePoolShape shape, DateTimeOffset now)
+    {
+        GpuModel = shape.GpuModel.ToLowerInvariant();
+        GpuMemoryGiB = shape.GpuMemoryGiB;
+        GpusPerNode = shape.GpusPerNode;
+        NodeCount = shape.NodeCount;
+        MigProfiles = [.. shape.MigProfiles];
+        CapacityType = shape.CapacityType;
+        Purposes = [.. shape.Purposes.Distinct()];
+        Taints = [.. shape.Taints];
+        Labels = new Dictionary<string, string>(shape.Labels, StringComparer.Ordinal);
+        RuntimeClasses = [.. shape.RuntimeClasses.Distinct()];
+        DedicatedTenant = shape.DedicatedTenant;
+        PricePerGpuHour = shape.PricePerGpuHour;
+        UpdatedAt = now;
+    }
+
+    /// <summary>What the cluster's nodes say (capacity sync): node count and GPUs per node.</summary>
+    public void ObservedCapacity(int nodeCount, int gpusPerNode, IReadOnlyList<MigLayout> migProfiles, DateTimeOffset now)
+    {
+        NodeCount = nodeCount;
+        GpusPerNode = gpusPerNode;
+        if (migProfiles.Count > 0)
+        {
+            MigProfiles = [.. migProfiles];
+        }
+
+        UpdatedAt = now;
+    }
+
+    /// <summary>Reserves whole GPUs or MIG slices; the caller holds the row lock and has checked the capacity.</summary>
+    public void Reserve(string? migProfile, int units, DateTimeOffset now)
+    {
+        if (migProfile is null)
+        {
+            AllocatedGpus += units;
+        }
+        else
+        {
+            AllocatedMigSlices[migProfile] = AllocatedMigSlices.GetValueOrDefault(migProfile) + units;
+        }
+
+        UpdatedAt = now;
+    }
+
+    public void Release(string? migProfile, int units, DateTimeOffset now)
+    {
+        if (migProfile is null)
+        {
+            AllocatedGpus = Math.Max(0, AllocatedGpus - units);
+        }
+        else
+        {
+            AllocatedMigSlices[migProfile] = Math.Max(0, AllocatedMigSlices.GetValueOrDefault(migProfile) - units);
+        }
+
+        UpdatedAt = now;
+    }
+
+    /// <summary>Free units of what a request needs: whole GPUs, or slices of one MIG profile.</summary>
+    public long FreeUnits(string? migProfile) => migProfile is null
+        ? (long)TotalGpus - AllocatedGpus
+        : MigProfiles.Where(m => m.Profile == migProfile).Sum(m => (long)m.PerGpu * TotalGpus) - AllocatedMigSlices.GetValueOrDefault(migProfile);
+
+    public bool HasReservations => AllocatedGpus > 0 || AllocatedMigSlices.Values.Any(v => v > 0);
+}
+
+/// <summary>The operator-declared shape of a pool.</summary>
+public sealed record NodePoolShape(
+    string GpuModel, int GpuMemoryGiB, int GpusPerNode, int NodeCount, IReadOnlyList<MigLayout> MigProfiles,
+    CapacityType CapacityType, IReadOnlyList<PoolPurpose> Purposes, IReadOnlyList<NodeTaint> Taints,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<RuntimeClass> RuntimeClasses, string? DedicatedTenant,
+    decimal PricePerGpuHour);

@@ -1,0 +1,146 @@
+using ControlPlane.Domain.Scheduling;
+
+namespace ControlPlane.Domain.Placements;
+
+/// <summary>What a tenant asked to run: the spec.</summary>
+public sealed record PlacementSpec(
+    PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env, int MinReplicas, int MaxReplicas, string? GpuModel, int GpusPerReplica,
+    string? MigProfile, string? Cpu, string? Memory, PlacementPriority Priority, bool Interruptible, IReadOnlyList<string> Regions);
+
+/// <summary>
+/// A tenant's GPU workload (inference deployment, training or batch job): its spec, where the scheduler put it and
+/// why, and what the cluster reports. Capacity and quota stay reserved until a terminal phase releases them.
+/// </summary>
+public sealed class Placement
+{
+    private Placement()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string Tenant { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public PlacementKind Kind { get; private set; }
+    public string Image { get; private set; } = "";
+    public List<string> Command { get; private set; } = [];
+    public List<string> Args { get; private set; } = [];
+    public Dictionary<string, string> Env { get; private set; } = [];
+    public int MinReplicas { get; private set; }
+    public int MaxReplicas { get; private set; }
+    public string? GpuModel { get; private set; }
+    public int GpusPerReplica { get; private set; }
+    public string? MigProfile { get; private set; }
+    public string? Cpu { get; private set; }
+    public string? Memory { get; private set; }
+    public PlacementPriority Priority { get; private set; }
+    public bool Interruptible { get; private set; }
+    public List<string> Regions { get; private set; } = [];
+
+    public PlacementPhase Phase { get; private set; }
+    public Guid ClusterId { get; private set; }
+    public string ClusterName { get; private set; } = "";
+    public Guid NodePoolId { get; private set; }
+    public string NodePoolName { get; private set; } = "";
+    public RuntimeClass? RuntimeClass { get; private set; }
+    public decimal HourlyPrice { get; private set; }
+
+    /// <summary>The scheduling decision as JSON (every pool with its verdict), kept for explanation.</summary>
+    public string Decision { get; private set; } = "{}";
+    public int ReadyReplicas { get; private set; }
+    public string? Message { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public uint Version { get; private set; }
+
+    /// <summary>Desired replicas: the lower autoscaling bound is what capacity is reserved for.</summary>
+    public int DesiredReplicas => MinReplicas;
+
+    /// <summary>Whole GPUs or MIG slices reserved on the pool and counted against quota.</summary>
+    public int ReservedUnits => DesiredReplicas * (MigProfile is null ? GpusPerReplica : 1);
+
+    /// <summary>The quota resource its units count against: gpu.&lt;model&gt; or mig.&lt;profile&gt;.</summary>
+    public string GpuQuotaResource => MigProfile is null ? Quotas.QuotaResource.Gpu(GpuModel!) : Quotas.QuotaResource.Mig(MigProfile);
+
+    /// <summary>True from admission until its quota and pool capacity are given back (exactly once).</summary>
+    public bool HoldsCapacity { get; private set; }
+
+    public static (Placement Placement, PlacementTransition Admitted) Admit(Guid tenantId, string tenant, string name, PlacementSpec spec,
+        Guid clusterId, string clusterName, Guid nodePoolId, string nodePoolName, RuntimeClass? runtimeClass, decimal hourlyPrice,
+        string decision, DateTimeOffset now)
+    {
+        var placement = new Placement
+        {
+            Id = Guid.CreateVersion7(now),
+            TenantId = tenantId,
+            Tenant = tenant,
+            Name = name,
+            Kind = spec.Kind,
+            Image = spec.Image,
+            Command = [.. spec.Command],
+            Args = [.. spec.Args],
+            Env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal),
+            MinReplicas = spec.MinReplicas,
+            MaxReplicas = spec.MaxReplicas,
+            GpuModel = spec.GpuModel?.ToLowerInvariant(),
+            GpusPerReplica = spec.GpusPerReplica,
+            MigProfile = spec.MigProfile?.ToLowerInvariant(),
+            Cpu = spec.Cpu,
+            Memory = spec.Memory,
+            Priority = spec.Priority,
+            Interruptible = spec.Interruptible,
+            Regions = [.. spec.Regions],
+            Phase = PlacementPhase.Pending,
+            HoldsCapacity = true,
+            ClusterId = clusterId,
+            ClusterName = clusterName,
+            NodePoolId = nodePoolId,
+            NodePoolName = nodePoolName,
+            RuntimeClass = runtimeClass,
+            HourlyPrice = hourlyPrice,
+            Decision = decision,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return (placement, PlacementTransition.Of(placement.Id, PlacementPhase.Pending, now, "admitted"));
+    }
+
+    /// <summary>Changes the replica bounds; returns the change in reserved units (positive: more to reserve).</summary>
+    public int Rescale(int minReplicas, int maxReplicas, DateTimeOffset now)
+    {
+        var before = ReservedUnits;
+        MinReplicas = minReplicas;
+        MaxReplicas = maxReplicas;
+        UpdatedAt = now;
+        return ReservedUnits - before;
+    }
+
+    /// <summary>Moves to <paramref name="phase"/>; returns the transition to record, or null when nothing changed.</summary>
+    public PlacementTransition? MoveTo(PlacementPhase phase, DateTimeOffset now, string? message = null)
+    {
+        Message = message ?? Message;
+        UpdatedAt = now;
+        if (phase == Phase)
+        {
+            return null;
+        }
+
+        Phase = phase;
+        return PlacementTransition.Of(Id, phase, now, message);
+    }
+
+    /// <summary>Marks the capacity as given back; false when it already was, so nothing is released twice.</summary>
+    public bool CapacityReleased()
+    {
+        var held = HoldsCapacity;
+        HoldsCapacity = false;
+        return held;
+    }
+
+    public void Observed(int readyReplicas, DateTimeOffset now)
+    {
+        ReadyReplicas = readyReplicas;
+        UpdatedAt = now;
+    }
+}

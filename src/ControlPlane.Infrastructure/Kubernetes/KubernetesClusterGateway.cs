@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ControlPlane.Application.Clusters;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace ControlPlane.Infrastructure.Kubernetes;
+
+/// <summary>
+/// <see cref="IClusterGateway"/> over KubernetesClient: every write is a server-side apply by the field manager
+/// <c>controlplane</c> with force, so re-applying is idempotent and the control plane's intent wins conflicts.
+/// One client per cluster is cached and rebuilt when the cluster's connection changes.
+/// </summary>
+public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
+{
+    /// <summary>How long one API request may take before the cluster counts as unavailable.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(15);
+
+    private const string FieldManager = ManifestLabels.ManagedByValue;
+    private const string BackgroundPropagation = "Background";
+
+    private readonly TimeSpan _requestTimeout;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (string Fingerprint, IKubernetes Client)> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>A gateway whose requests time out after <paramref name="requestTimeout"/>.</summary>
+    public KubernetesClusterGateway(TimeSpan requestTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
+        _requestTimeout = requestTimeout;
+    }
+
+    public Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var ns = ManifestRenderer.NamespaceFor(baseline.Tenant);
+        return RunAsync(cluster, $"apply the baseline of tenant '{baseline.Tenant}'", async client =>
+        {
+            // The namespace first: every other object lives in it.
+            var namespaceObject = ManifestRenderer.Namespace(baseline);
+            await client.CoreV1.PatchNamespaceAsync(Apply(namespaceObject), ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            await client.CoreV1.PatchNamespacedResourceQuotaAsync(
+                Apply(ManifestRenderer.ResourceQuota(baseline)), ManifestRenderer.ResourceQuotaName, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            await client.CoreV1.PatchNamespacedLimitRangeAsync(
+                Apply(ManifestRenderer.LimitRange(baseline)), ManifestRenderer.LimitRangeName, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            foreach (var policy in ManifestRenderer.NetworkPolicies(baseline))
+            {
+                await client.NetworkingV1.PatchNamespacedNetworkPolicyAsync(
+                    Apply(policy), policy.Metadata.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            }
+
+            await client.RbacAuthorizationV1.PatchNamespacedRoleBindingAsync(
+                Apply(ManifestRenderer.RoleBinding(baseline)), ManifestRenderer.RoleBindingName, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task ApplyPlacementAsync(ClusterConnection cluster, PlacementManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var ns = ManifestRenderer.NamespaceFor(manifest.Tenant);
+        return RunAsync(cluster, $"apply placement '{manifest.Name}' of tenant '{manifest.Tenant}'", async client =>
+        {
+            if (manifest.Kind == PlacementWorkloadKind.Job)
+            {
+                await client.BatchV1.PatchNamespacedJobAsync(
+                    Apply(ManifestRenderer.Job(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+                return true;
+            }
+
+            await client.AppsV1.PatchNamespacedDeploymentAsync(
+                Apply(ManifestRenderer.Deployment(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            await client.CoreV1.PatchNamespacedServiceAsync(
+                Apply(ManifestRenderer.Service(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<ObservedWorkload> ObservePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
+        CancellationToken cancellationToken)
+    {
+        var ns = ManifestRenderer.NamespaceFor(tenant);
+        return RunAsync(cluster, $"read placement '{placement}' of tenant '{tenant}'", client => kind == PlacementWorkloadKind.Job
+            ? ObserveJobAsync(client, ns, placement, cancellationToken)
+            : ObserveDeploymentAsync(client, ns, placement, cancellationToken), cancellationToken);
+    }
+
+    public Task<bool> DeletePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
+        CancellationToken cancellationToken)
+    {
+        var ns = ManifestRenderer.NamespaceFor(tenant);
+        return RunAsync(cluster, $"delete placement '{placement}' of tenant '{tenant}'", async client =>
+        {
+            if (kind == PlacementWorkloadKind.Job)
+            {
+                await DeleteIfPresentAsync(() => client.BatchV1.DeleteNamespacedJobAsync(
+                    placement, ns, propagationPolicy: BackgroundPropagation, cancellationToken: cancellationToken));
+                return await ReadOptionalAsync(() => client.BatchV1.ReadNamespacedJobAsync(placement, ns, cancellationToken: cancellationToken)) is null;
+            }
+
+            await DeleteIfPresentAsync(() => client.AppsV1.DeleteNamespacedDeploymentAsync(
+                placement, ns, propagationPolicy: BackgroundPropagation, cancellationToken: cancellationToken));
+            await DeleteIfPresentAsync(() => client.CoreV1.DeleteNamespacedServiceAsync(
+                placement, ns, propagationPolicy: BackgroundPropagation, cancellationToken: cancellationToken));
+
+            // A finalizer can keep an object around after the delete was accepted: only absence counts as gone.
+            return await ReadOptionalAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(placement, ns, cancellationToken: cancellationToken)) is null
+                && await ReadOptionalAsync(() => client.CoreV1.ReadNamespacedServiceAsync(placement, ns, cancellationToken: cancellationToken)) is null;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ClusterNode>> ListNodesAsync(ClusterConnection cluster, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<ClusterNode>>(cluster, "list nodes", async client =>
+        {
+            var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken);
+            return nodes.Items.Select(KubernetesObservations.ToClusterNode).ToList();
+        }, cancellationToken);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var (_, client) in _clients.Values)
+            {
+                client.Dispose();
+            }
+
+            _clients.Clear();
+        }
+    }
+
+    private static async Task<ObservedWorkload> ObserveJobAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken) =>
+        await ReadOptionalAsync(() => client.BatchV1.ReadNamespacedJobAsync(name, ns, cancellationToken: cancellationToken)) is { } job
+            ? KubernetesObservations.Observe(job)
+            : KubernetesObservations.Missing;
+
+    private static async Task<ObservedWorkload> ObserveDeploymentAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken) =>
+        await ReadOptionalAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)) is { } deployment
+            ? KubernetesObservations.Observe(deployment)
+            : KubernetesObservations.Missing;
+
+    private static V1Patch Apply(object manifest) => new(manifest, V1Patch.PatchType.ApplyPatch);
+
+    /// <summary>The call's result, or null when the object does not exist (404).</summary>
+    private static async Task<T?> ReadOptionalAsync<T>(Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpOperationException ex) when (KubernetesErrorTranslator.IsNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sends a delete; an object already gone (404) counts as deleted.</summary>
+    private static async Task DeleteIfPresentAsync<T>(Func<Task<T>> delete)
+    {
+        try
+        {
+            await delete();
+        }
+        catch (HttpOperationException ex) when (KubernetesErrorTranslator.IsNotFound(ex))
+        {
+            // Already deleted, e.g. by an earlier attempt.
+        }
+        catch (JsonException)
+        {
+            // The delete succeeded, but its body is not what the typed client expects: API servers answer a delete with
+            // a Status or with the deleted object depending on the resource and version. The body is not needed, since
+            // the caller checks for absence afterwards.
+        }
+    }
+
+    private async Task<T> RunAsync<T>(ClusterConnection cluster, string operation, Func<IKubernetes, Task<T>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        // Inside the task, so that an unusable connection surfaces like any other failure of the call.
+        var client = ClientFor(cluster);
+        return await KubernetesErrorTranslator.RunAsync(cluster.Name, operation, () => call(client), cancellationToken);
+    }
+
+    private IKubernetes ClientFor(ClusterConnection cluster)
+    {
+        var fingerprint = Fingerprint(cluster);
+        lock (_gate)
+        {
+            if (_clients.TryGetValue(cluster.Name, out var cached) && cached.Fingerprint == fingerprint)
+            {
+                return cached.Client;
+            }
+
+            // A superseded client is not disposed: a call on another thread may still be using it, and credential
+            // changes are rare enough that leaving it to the garbage collector costs nothing.
+            var client = KubernetesClientFactory.Create(cluster, _requestTimeout);
+            _clients[cluster.Name] = (fingerprint, client);
+            return client;
+        }
+    }
+
+    /// <summary>A hash of everything that defines the connection, so the cache never keeps credentials in its keys.</summary>
+    private static string Fingerprint(ClusterConnection cluster)
+    {
+        var parts = new[] { cluster.ApiServerUrl?.ToString(), cluster.BearerToken, cluster.CaCertificatePem, cluster.Kubeconfig };
+        // Length-prefixed, so that moving text from one field to the next changes the hash.
+        var text = string.Concat(parts.Select(p => p is null ? "-1:" : $"{p.Length}:{p}"));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

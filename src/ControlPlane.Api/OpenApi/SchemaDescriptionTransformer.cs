@@ -14,7 +14,7 @@ internal sealed class SchemaDescriptionTransformer : IOpenApiSchemaTransformer
             return Task.CompletedTask;
         }
 
-        var type = context.JsonTypeInfo.Type;
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         schema.Description = type switch
         {
             _ when type == typeof(HttpValidationProblemDetails) => "RFC 9457 problem details with field errors under `errors`.",

@@ -44,6 +44,14 @@ public static class GpuFleet
         runtimeClasses = Array.Empty<string>(), pricePerGpuHour = 1.10m,
     };
 
+    /// <summary>Restricts a tenant to one region, so tests sharing a database only see their own cluster.</summary>
+    public static async Task RestrictToRegionAsync(this ControlPlaneApp app, string tenant, string region)
+    {
+        using var op = await app.OperatorClientAsync();
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/v1/tenants/{tenant}") { Content = JsonContent.Create(new { allowedRegions = new[] { region } }) };
+        await (await op.SendAsync(patch)).ExpectAsync(HttpStatusCode.OK);
+    }
+
     public static async Task SetQuotaAsync(this ControlPlaneApp app, string tenant, string resource, long limit)
     {
         using var op = await app.OperatorClientAsync();

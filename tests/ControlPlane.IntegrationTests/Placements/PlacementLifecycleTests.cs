@@ -43,10 +43,9 @@ public sealed class PlacementLifecycleTests(ControlPlaneApp app) : IClassFixture
 
         // The reconciler writes the objects with server-side apply.
         var llm = await client.WaitForPlacementAsync("acme", "llm", p => p.Phase() == "applying"
-            && emulator.Get("apps/v1", "deployments", "t-acme", "llm") is not null);
+            && emulator.Get("v1", "services", "t-acme", "llm") is not null);
         var deployment = emulator.Get("apps/v1", "deployments", "t-acme", "llm")!;
         Assert.Equal(2, (int)deployment["spec"]!["replicas"]!);
-        Assert.NotNull(emulator.Get("v1", "services", "t-acme", "llm"));
         Assert.NotNull(emulator.Get("v1", "namespaces", null, "t-acme"));
         Assert.NotNull(emulator.Get("v1", "resourcequotas", "t-acme", "controlplane-gpu"));
         await client.WaitForPlacementAsync("acme", "finetune", _ => emulator.Get("batch/v1", "jobs", "t-acme", "finetune") is not null);

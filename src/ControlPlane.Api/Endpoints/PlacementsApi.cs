@@ -47,8 +47,9 @@ internal static class PlacementsApi
         TypedResults.Ok(await admission.PreviewAsync(tenant, request, cancellationToken));
 
     private static async Task<Ok<Page<PlacementResponse>>> List(string tenant, PlacementService placements, CancellationToken cancellationToken,
-        PlacementPhase? phase = null, PlacementKind? kind = null, int? pageSize = null, string? pageToken = null) =>
-        TypedResults.Ok(await placements.ListAsync(tenant, PageRequest.From(pageSize, pageToken), phase, kind, cancellationToken));
+        string? phase = null, string? kind = null, int? pageSize = null, string? pageToken = null) =>
+        TypedResults.Ok(await placements.ListAsync(tenant, PageRequest.From(pageSize, pageToken),
+            KebabCaseQuery.Parse<PlacementPhase>(phase, nameof(phase)), KebabCaseQuery.Parse<PlacementKind>(kind, nameof(kind)), cancellationToken));
 
     private static async Task<OkWithETag<PlacementResponse>> Get(string tenant, string placement, PlacementService placements,
         CancellationToken cancellationToken) =>

@@ -43,8 +43,8 @@ internal static class TenantsApi
     }
 
     private static async Task<Ok<Page<TenantResponse>>> List(TenantService tenants, CancellationToken cancellationToken,
-        int? pageSize = null, string? pageToken = null, TenantState? state = null) =>
-        TypedResults.Ok(await tenants.ListAsync(PageRequest.From(pageSize, pageToken), state, cancellationToken));
+        int? pageSize = null, string? pageToken = null, string? state = null) =>
+        TypedResults.Ok(await tenants.ListAsync(PageRequest.From(pageSize, pageToken), KebabCaseQuery.Parse<TenantState>(state, nameof(state)), cancellationToken));
 
     private static async Task<OkWithETag<TenantResponse>> Get(string tenant, TenantService tenants, CancellationToken cancellationToken) =>
         ResourceResults.Ok(await tenants.GetAsync(tenant, cancellationToken));

@@ -84,6 +84,9 @@ public sealed class TenantValidationTests(ControlPlaneApp app) : IClassFixture<C
         var pageNames = names.Where(n => n.StartsWith("page-", StringComparison.Ordinal)).ToList();
         Assert.Equal(["page-a", "page-b", "page-c", "page-d", "page-e"], pageNames);
         Assert.Equal(names.Count, names.Distinct().Count());
+        var suspended = await (await op.GetAsync("/v1/tenants?state=suspended")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, suspended.GetProperty("items").GetArrayLength());
+        await (await op.GetAsync("/v1/tenants?state=frozen")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await (await op.GetAsync("/v1/tenants?pageSize=500")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await (await op.GetAsync("/v1/tenants?pageToken=garbage")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
     }

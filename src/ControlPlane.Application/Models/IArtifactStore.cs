@@ -1,0 +1,26 @@
+namespace ControlPlane.Application.Models;
+
+/// <summary>A presigned URL and when it stops working.</summary>
+public sealed record PresignedUrl(Uri Url, DateTimeOffset ExpiresAt);
+
+/// <summary>What the store holds under a key, verified by streaming it through SHA-256.</summary>
+/// <param name="Exists">False when nothing was uploaded under the key.</param>
+/// <param name="SizeBytes">The stored object's size.</param>
+/// <param name="Sha256Hex">Lower-case hex SHA-256 of the stored bytes (null when the object does not exist).</param>
+public sealed record StoredArtifact(bool Exists, long SizeBytes, string? Sha256Hex);
+
+/// <summary>The S3-compatible object store holding model artifacts (one bucket, tenant prefixes).</summary>
+public interface IArtifactStore
+{
+    /// <summary>A URL the caller PUTs the artifact to, valid for <paramref name="lifetime"/>.</summary>
+    PresignedUrl PresignUpload(string key, TimeSpan lifetime);
+
+    /// <summary>A URL the caller GETs the artifact from, valid for <paramref name="lifetime"/>.</summary>
+    PresignedUrl PresignDownload(string key, TimeSpan lifetime);
+
+    /// <summary>Reads the object's size and streams it through SHA-256 (the store's own checksum only where it has one).</summary>
+    Task<StoredArtifact> InspectAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>True when the bucket answers (readiness).</summary>
+    Task<bool> IsReachableAsync(CancellationToken cancellationToken);
+}

@@ -23,7 +23,7 @@ public static class DependencyInjection
     /// <summary>Database, OIDC server and token validation. Fails fast on missing configuration.</summary>
     public static IServiceCollection AddControlPlaneInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        var connectionString = WithAutoPrepare(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName));
         // Checked when the host starts (not here), so that build-time OpenAPI generation runs without a database.
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .Validate(_ => !string.IsNullOrWhiteSpace(connectionString),
@@ -46,6 +46,20 @@ public static class DependencyInjection
         services.AddControlPlaneIdentity();
         services.AddControlPlaneReconciliation(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The hot queries (tenant by name, quota rows) repeat constantly: let Npgsql prepare them server-side unless the
+    /// connection string says otherwise (set Max Auto Prepare=0 behind a transaction-pooling PgBouncer).
+    /// </summary>
+    private static string? WithAutoPrepare(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString) || connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
     }
 
     private static void AddControlPlaneReconciliation(this IServiceCollection services, IConfiguration configuration)

@@ -19,6 +19,7 @@ public sealed class CapturedLogs : ILogEventSink
             writer.Write($"{name}={value} ");
         }
 
+        writer.Write($"trace={logEvent.TraceId} ");
         writer.Write(logEvent.Exception);
         _lines.Enqueue(writer.ToString());
     }

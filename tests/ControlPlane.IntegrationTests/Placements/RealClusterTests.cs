@@ -37,7 +37,7 @@ public sealed class RealClusterTests(ControlPlaneApp app) : IClassFixture<Contro
             name = "probe", kind = "inference", image = "registry.k8s.io/pause:3.10", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
         })).ExpectAsync(HttpStatusCode.Created);
 
-        using var kubernetes = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
+        using var kubernetes = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
         await client.WaitForPlacementAsync(tenant, "probe", p => p.Phase() is "applying" or "running", TimeSpan.FromMinutes(2));
         var deployment = await kubernetes.AppsV1.ReadNamespacedDeploymentAsync("probe", "t-" + tenant);
         Assert.Equal("controlplane", deployment.Metadata.Labels["app.kubernetes.io/managed-by"]);

@@ -1,5 +1,6 @@
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Clusters;
+using ControlPlane.Application.Models;
 using ControlPlane.Application.Placements;
 using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Quotas;
@@ -26,11 +27,15 @@ public static class DependencyInjection
         services.AddScoped<ClusterCapacitySync>();
         services.AddScoped<FleetLoader>();
         services.AddScoped<CapacityLedger>();
+        services.AddScoped<ModelReferenceResolver>();
         services.AddScoped<PlacementAdmission>();
         services.AddScoped<PlacementService>();
         services.AddScoped<PlacementReconciler>();
         services.AddScoped<PlacementObserver>();
         services.AddSingleton<BaselineCache>();
+        services.AddScoped<ModelService>();
+        services.AddScoped<ModelVersionService>();
+        services.AddScoped<ModelAliasService>();
         return services;
     }
 }

@@ -1,10 +1,13 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Clusters;
+using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
 using ControlPlane.Infrastructure.Kubernetes;
+using ControlPlane.Infrastructure.Models;
+using ControlPlane.Infrastructure.ObjectStore;
 using ControlPlane.Infrastructure.Persistence;
 using ControlPlane.Infrastructure.Reconciliation;
 using ControlPlane.Infrastructure.Security;
@@ -45,6 +48,14 @@ public static class DependencyInjection
 
         services.AddControlPlaneIdentity();
         services.AddControlPlaneReconciliation(configuration);
+        services.AddObjectStore(configuration);
+        services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.Section))
+            .Validate(o => o.UploadUrlLifetime > TimeSpan.Zero && o.UploadUrlLifetime <= TimeSpan.FromMinutes(15),
+                "ModelRegistry:UploadUrlLifetime must be between 0 and 15 minutes.")
+            .Validate(o => o.PullCredentialLifetime > TimeSpan.Zero && o.PullCredentialLifetime <= TimeSpan.FromHours(1),
+                "ModelRegistry:PullCredentialLifetime must be between 0 and 1 hour.")
+            .ValidateOnStart();
+        services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
         return services;
     }
 

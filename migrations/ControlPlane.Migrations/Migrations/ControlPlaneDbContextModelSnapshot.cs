@@ -270,6 +270,199 @@ namespace ControlPlane.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ControlPlane.Domain.Models.Model", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("labels");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("NextVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("next_version");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("task");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_models");
+
+                    b.HasIndex("Tenant", "Name")
+                        .HasDatabaseName("ix_models_tenant_name");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_models_tenant_id_name");
+
+                    b.ToTable("models", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelAlias", b =>
+                {
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_number");
+
+                    b.HasKey("ModelId", "Name")
+                        .HasName("pk_model_aliases");
+
+                    b.ToTable("model_aliases", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ArtifactKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("artifact_key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<DateTimeOffset?>("FinalizedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finalized_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Provenance")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("provenance");
+
+                    b.Property<string>("Quantization")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("quantization");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_versions");
+
+                    b.HasIndex("ModelId", "Digest")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_versions_model_id_digest");
+
+                    b.HasIndex("ModelId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_versions_model_id_number");
+
+                    b.HasIndex("TenantId", "Digest")
+                        .HasDatabaseName("ix_model_versions_tenant_id_digest");
+
+                    b.ToTable("model_versions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_model_versions_size", "size_bytes > 0");
+                        });
+                });
+
             modelBuilder.Entity("ControlPlane.Domain.Placements.Placement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -367,6 +560,18 @@ namespace ControlPlane.Migrations.Migrations
                     b.Property<int>("MinReplicas")
                         .HasColumnType("integer")
                         .HasColumnName("min_replicas");
+
+                    b.Property<string>("ModelDigest")
+                        .HasColumnType("text")
+                        .HasColumnName("model_digest");
+
+                    b.Property<string>("ModelName")
+                        .HasColumnType("text")
+                        .HasColumnName("model_name");
+
+                    b.Property<int?>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1068,6 +1273,36 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_node_pools_clusters_cluster_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.Model", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_models_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelAlias", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Models.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_aliases_models_model_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelVersion", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Models.Model", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_versions_models_model_id");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Placements.Placement", b =>

@@ -47,6 +47,7 @@ internal static class Pipeline
         v1.MapClustersApi();
         v1.MapNodePoolsApi();
         v1.MapPlacementsApi();
+        v1.MapModelsApi();
     }
 
     /// <summary>

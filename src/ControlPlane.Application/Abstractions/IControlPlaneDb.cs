@@ -1,5 +1,6 @@
 using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Clusters;
+using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
@@ -21,6 +22,9 @@ public interface IControlPlaneDb
     DbSet<Placement> Placements { get; }
     DbSet<PlacementTransition> PlacementTransitions { get; }
     DbSet<ReconcileRequest> ReconcileRequests { get; }
+    DbSet<Model> Models { get; }
+    DbSet<ModelVersion> ModelVersions { get; }
+    DbSet<ModelAlias> ModelAliases { get; }
     DatabaseFacade Database { get; }
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,12 @@ public sealed record StoredArtifact(bool Exists, long SizeBytes, string? Sha256H
 /// <summary>The S3-compatible object store holding model artifacts (one bucket, tenant prefixes).</summary>
 public interface IArtifactStore
 {
+    /// <summary>The largest artifact this store accepts (configuration ObjectStore:MaxArtifactBytes).</summary>
+    long MaxArtifactBytes { get; }
+
+    /// <summary>The bucket artifacts live in (for s3:// URIs).</summary>
+    string Bucket { get; }
+
     /// <summary>A URL the caller PUTs the artifact to, valid for <paramref name="lifetime"/>.</summary>
     PresignedUrl PresignUpload(string key, TimeSpan lifetime);
 
@@ -20,6 +26,9 @@ public interface IArtifactStore
 
     /// <summary>Reads the object's size and streams it through SHA-256 (the store's own checksum only where it has one).</summary>
     Task<StoredArtifact> InspectAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes the object; absent objects are fine.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>True when the bucket answers (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);

@@ -14,7 +14,8 @@ namespace ControlPlane.Application.Placements;
 /// Admission in one transaction: validate, lock the tenant's quota rows, check quota, schedule, lock and re-check the
 /// chosen pool, reserve, insert the placement and its reconcile request. Never overcommits under concurrency.
 /// </summary>
-public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
+public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, ModelReferenceResolver models,
+    AuditTrail audit, TimeProvider clock)
 {
     /// <summary>How often to re-schedule when a concurrent admission took the chosen pool's last capacity.</summary>
     private const int ScheduleAttempts = 3;
@@ -37,6 +38,7 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
                 throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
             }
 
+            var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
             var schedulingRequest = SchedulingRequestFor(tenant, spec);
             var units = schedulingRequest.TotalUnits;
             var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
@@ -73,7 +75,7 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
                 quotas[gpuResource].Reserve(units, now);
                 pool.Reserve(spec.MigProfile, (int)units, now);
                 var (placement, admitted) = Placement.Admit(tenant.Id, tenant.Name, request.Name, spec, target.ClusterId, chosen.Cluster,
-                    pool.Id, pool.Name, chosen.RuntimeClass, chosen.HourlyPrice, JsonSerializer.Serialize(view, DecisionJson), now);
+                    pool.Id, pool.Name, chosen.RuntimeClass, chosen.HourlyPrice, JsonSerializer.Serialize(view, DecisionJson), now, model);
                 db.Placements.Add(placement);
                 db.PlacementTransitions.Add(admitted);
                 db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Apply, now));

@@ -15,9 +15,23 @@ namespace ControlPlane.Application.Placements;
 /// <param name="Priority">critical, high, normal (default) or low.</param>
 /// <param name="Interruptible">May run on spot capacity.</param>
 /// <param name="Regions">Regions allowed for this placement (within the tenant's allowed regions).</param>
+/// <param name="Model">For inference: the model version to serve, by number or alias (resolved to a digest at admission).</param>
 public sealed record CreatePlacementRequest(string Name, PlacementKind? Kind, string Image, IReadOnlyList<string>? Command = null,
     IReadOnlyList<string>? Args = null, IReadOnlyDictionary<string, string>? Env = null, ReplicaBounds? Replicas = null,
-    PlacementResources? Resources = null, PlacementPriority? Priority = null, bool Interruptible = false, IReadOnlyList<string>? Regions = null);
+    PlacementResources? Resources = null, PlacementPriority? Priority = null, bool Interruptible = false, IReadOnlyList<string>? Regions = null,
+    PlacementModelReference? Model = null);
+
+/// <summary>A model version of the tenant: give the version number or an alias.</summary>
+/// <param name="Name">The model's name.</param>
+/// <param name="Version">A version number.</param>
+/// <param name="Alias">An alias (e.g. production), resolved at admission; later alias moves do not change the placement.</param>
+public sealed record PlacementModelReference(string Name, int? Version = null, string? Alias = null);
+
+/// <summary>The model version a placement serves.</summary>
+/// <param name="Name">The model's name.</param>
+/// <param name="Version">The version number.</param>
+/// <param name="Digest">The version's digest: what the pods pull.</param>
+public sealed record PlacementModelResponse(string Name, int Version, string Digest);
 
 /// <summary>Replica bounds.</summary>
 /// <param name="Min">Replicas to run and reserve capacity for (1 or more).</param>
@@ -59,9 +73,10 @@ public sealed record PlacementResponse(Guid Id, string Tenant, string Name, Plac
 /// <param name="Priority">Priority.</param>
 /// <param name="Interruptible">May run on spot.</param>
 /// <param name="Regions">Allowed regions.</param>
+/// <param name="Model">The model version served, if any.</param>
 public sealed record PlacementSpecResponse(PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env, ReplicaBounds Replicas, PlacementResources Resources, PlacementPriority Priority,
-    bool Interruptible, IReadOnlyList<string> Regions);
+    bool Interruptible, IReadOnlyList<string> Regions, PlacementModelResponse? Model);
 
 /// <summary>The status of a placement.</summary>
 /// <param name="Phase">pending, applying, running, degraded, failed, succeeded, terminating or terminated.</param>

@@ -3,6 +3,7 @@ using ControlPlane.Application.Common;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
+using ControlPlane.Domain.Scheduling;
 
 namespace ControlPlane.Application.Placements;
 
@@ -40,6 +41,8 @@ internal static partial class PlacementValidation
             ValidateResources(errors, resources);
         }
 
+        errors.AddIf(request.Model is not null && request.Kind is not (null or PlacementKind.Inference), "model",
+            "only inference placements serve a model version");
         for (var i = 0; i < (request.Regions?.Count ?? 0); i++)
         {
             errors.AddIf(!ResourceName.IsValid(request.Regions![i]), $"regions[{i}]", "a region " + ResourceName.Rule);

@@ -10,7 +10,10 @@ namespace ControlPlane.Application.Reconciliation;
 /// <summary>Translates a placement and its pool into what the cluster gateway renders.</summary>
 public static class ManifestBuilder
 {
-    public static PlacementManifest For(Placement placement, NodePool pool) => new(
+    /// <summary>The audience of the projected service-account token a serving pod exchanges for a model-pull token.</summary>
+    public const string WorkloadTokenAudience = "controlplane";
+
+    public static PlacementManifest For(Placement placement, NodePool pool, string workloadTokenEndpoint) => new(
         placement.Tenant,
         placement.Name,
         placement.Id,
@@ -29,7 +32,7 @@ public static class ManifestBuilder
         pool.Labels,
         [.. pool.Taints.Select(t => new PlacementToleration(t.Key, t.Value, t.Effect))],
         placement.Interruptible && pool.CapacityType == CapacityType.Spot,
-        null);
+        placement.ModelDigest is null ? null : new ModelPullWiring(placement.ModelDigest, workloadTokenEndpoint, WorkloadTokenAudience));
 
     /// <summary>The tenant's GPU quota as Kubernetes extended-resource limits (all GPU models share nvidia.com/gpu).</summary>
     public static TenantBaseline Baseline(Tenant tenant, IEnumerable<Quota> quotas, IReadOnlyList<string> objectStoreCidrs)

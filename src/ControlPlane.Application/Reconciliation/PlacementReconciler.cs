@@ -67,7 +67,7 @@ public sealed class PlacementReconciler(
                 baselines.Applied(connection.Name, baseline);
             }
 
-            await gateway.ApplyPlacementAsync(connection, ManifestBuilder.For(placement, pool), cancellationToken);
+            await gateway.ApplyPlacementAsync(connection, ManifestBuilder.For(placement, pool, options.Value.WorkloadTokenEndpoint), cancellationToken);
             return new ReconcileOutcome.Done();
         }
         catch (ClusterRejectedException ex)

@@ -28,6 +28,9 @@ public sealed class ReconcilerOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The control plane's token endpoint as pods reach it (they exchange their service-account token there).</summary>
+    public string WorkloadTokenEndpoint { get; set; } = "http://controlplane.controlplane.svc.cluster.local/connect/token";
+
     /// <summary>CIDRs of the object store that tenant namespaces may reach despite default-deny egress.</summary>
     public List<string> ObjectStoreEgressCidrs { get; set; } = [];
 }

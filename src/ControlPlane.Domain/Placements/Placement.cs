@@ -2,6 +2,9 @@ using ControlPlane.Domain.Scheduling;
 
 namespace ControlPlane.Domain.Placements;
 
+/// <summary>A model version a placement serves, as resolved at admission.</summary>
+public sealed record ResolvedModel(string Name, int Version, string Digest);
+
 /// <summary>What a tenant asked to run: the spec.</summary>
 public sealed record PlacementSpec(
     PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
@@ -38,6 +41,11 @@ public sealed class Placement
     public bool Interruptible { get; private set; }
     public List<string> Regions { get; private set; } = [];
 
+    /// <summary>The model version it serves, resolved (from a number or an alias) to a digest at admission.</summary>
+    public string? ModelName { get; private set; }
+    public int? ModelVersion { get; private set; }
+    public string? ModelDigest { get; private set; }
+
     public PlacementPhase Phase { get; private set; }
     public Guid ClusterId { get; private set; }
     public string ClusterName { get; private set; } = "";
@@ -68,7 +76,7 @@ public sealed class Placement
 
     public static (Placement Placement, PlacementTransition Admitted) Admit(Guid tenantId, string tenant, string name, PlacementSpec spec,
         Guid clusterId, string clusterName, Guid nodePoolId, string nodePoolName, RuntimeClass? runtimeClass, decimal hourlyPrice,
-        string decision, DateTimeOffset now)
+        string decision, DateTimeOffset now, ResolvedModel? model = null)
     {
         var placement = new Placement
         {
@@ -91,6 +99,9 @@ public sealed class Placement
             Priority = spec.Priority,
             Interruptible = spec.Interruptible,
             Regions = [.. spec.Regions],
+            ModelName = model?.Name,
+            ModelVersion = model?.Version,
+            ModelDigest = model?.Digest,
             Phase = PlacementPhase.Pending,
             HoldsCapacity = true,
             ClusterId = clusterId,

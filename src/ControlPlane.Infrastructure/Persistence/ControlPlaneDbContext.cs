@@ -1,6 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Domain.Audit;
 using ControlPlane.Domain.Clusters;
+using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
@@ -24,6 +25,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Placement> Placements => Set<Placement>();
     public DbSet<PlacementTransition> PlacementTransitions => Set<PlacementTransition>();
     public DbSet<ReconcileRequest> ReconcileRequests => Set<ReconcileRequest>();
+    public DbSet<Model> Models => Set<Model>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 

@@ -27,6 +27,11 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresServer.CreateDatabaseAsync(GetType().Name);
+        var bucket = await (await S3Server.StartAsync()).CreateBucketAsync(GetType().Name);
+        _settings["ObjectStore:ServiceUrl"] = bucket.ServiceUrl;
+        _settings["ObjectStore:Bucket"] = bucket.Bucket;
+        _settings["ObjectStore:AccessKey"] = bucket.AccessKey;
+        _settings["ObjectStore:SecretKey"] = bucket.SecretKey;
         _settings["ConnectionStrings:ControlPlane"] = ConnectionString;
         _settings["Database:MigrateOnStartup"] = "true";
         _settings["Bootstrap:OperatorClientId"] = OperatorClientId;

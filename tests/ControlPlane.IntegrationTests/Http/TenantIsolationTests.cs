@@ -26,6 +26,9 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["placement"] = "victim-llm",
         ["cluster"] = "iso-c1",
         ["pool"] = "iso-pool",
+        ["model"] = "victim-model",
+        ["version"] = "1",
+        ["alias"] = "production",
     };
 
     [Fact]
@@ -89,6 +92,10 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         {
             name = "victim-llm", kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
         })).ExpectAsync(HttpStatusCode.Created);
+        await app.SetQuotaAsync(Victim, "storage.bytes", 1_000_000);
+        await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/models", new { name = "victim-model" })).ExpectAsync(HttpStatusCode.Created);
+        await op.PublishAsync(Victim, "victim-model", [1, 2, 3, 4]);
+        await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/models/victim-model/aliases/production", new { version = 1 })).ExpectAsync(HttpStatusCode.OK);
     }
 
     private async Task<int> VictimAuditCountAsync()

@@ -1,0 +1,503 @@
+﻿CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory" (
+    migration_id character varying(150) NOT NULL,
+    product_version character varying(32) NOT NULL,
+    CONSTRAINT pk___ef_migrations_history PRIMARY KEY (migration_id)
+);
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE audit_events (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        time timestamp with time zone NOT NULL,
+        actor character varying(200) NOT NULL,
+        tenant character varying(63),
+        action character varying(100) NOT NULL,
+        target character varying(500) NOT NULL,
+        outcome character varying(32) NOT NULL,
+        request_id character varying(100),
+        details jsonb NOT NULL,
+        CONSTRAINT pk_audit_events PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_events is append-only';
+    END $$;
+    CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+        FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE idempotency_records (
+        scope character varying(200) NOT NULL,
+        key character varying(255) NOT NULL,
+        request_hash bytea NOT NULL,
+        claimed_at timestamp with time zone NOT NULL,
+        completed_at timestamp with time zone,
+        status_code integer,
+        response_body text,
+        content_type text,
+        location text,
+        e_tag text,
+        CONSTRAINT pk_idempotency_records PRIMARY KEY (scope, key)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE oidc_applications (
+        id text NOT NULL,
+        application_type character varying(50),
+        client_id character varying(100),
+        client_secret text,
+        client_type character varying(50),
+        concurrency_token character varying(50),
+        consent_type character varying(50),
+        display_name text,
+        display_names text,
+        json_web_key_set text,
+        permissions text,
+        post_logout_redirect_uris text,
+        properties text,
+        redirect_uris text,
+        requirements text,
+        settings text,
+        CONSTRAINT pk_oidc_applications PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE oidc_scopes (
+        id text NOT NULL,
+        concurrency_token character varying(50),
+        description text,
+        descriptions text,
+        display_name text,
+        display_names text,
+        name character varying(200),
+        properties text,
+        resources text,
+        CONSTRAINT pk_oidc_scopes PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE signing_keys (
+        key_id character varying(64) NOT NULL,
+        algorithm character varying(16) NOT NULL,
+        private_key_pem text NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_signing_keys PRIMARY KEY (key_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE tenants (
+        id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        display_name character varying(200) NOT NULL,
+        isolation_tier character varying(16) NOT NULL,
+        allowed_regions text[] NOT NULL,
+        labels jsonb NOT NULL,
+        state character varying(16) NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_tenants PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE oidc_authorizations (
+        id text NOT NULL,
+        application_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        properties text,
+        scopes text,
+        status character varying(50),
+        subject character varying(400),
+        type character varying(50),
+        CONSTRAINT pk_oidc_authorizations PRIMARY KEY (id),
+        CONSTRAINT fk_oidc_authorizations_oidc_applications_application_id FOREIGN KEY (application_id) REFERENCES oidc_applications (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE quotas (
+        tenant_id uuid NOT NULL,
+        resource character varying(64) NOT NULL,
+        "limit" bigint NOT NULL,
+        used bigint NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_quotas PRIMARY KEY (tenant_id, resource),
+        CONSTRAINT ck_quotas_non_negative CHECK ("limit" >= 0 AND used >= 0),
+        CONSTRAINT fk_quotas_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE service_accounts (
+        id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        description character varying(500) NOT NULL,
+        role character varying(16) NOT NULL,
+        client_id character varying(200) NOT NULL,
+        secret_rotated_at timestamp with time zone NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_service_accounts PRIMARY KEY (id),
+        CONSTRAINT fk_service_accounts_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE TABLE oidc_tokens (
+        id text NOT NULL,
+        application_id text,
+        authorization_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        expiration_date timestamp with time zone,
+        payload text,
+        properties text,
+        redemption_date timestamp with time zone,
+        reference_id character varying(100),
+        status character varying(50),
+        subject character varying(400),
+        type character varying(150),
+        CONSTRAINT pk_oidc_tokens PRIMARY KEY (id),
+        CONSTRAINT fk_oidc_tokens_oidc_applications_application_id FOREIGN KEY (application_id) REFERENCES oidc_applications (id),
+        CONSTRAINT fk_oidc_tokens_oidc_authorizations_authorization_id FOREIGN KEY (authorization_id) REFERENCES oidc_authorizations (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_audit_events_tenant_id ON audit_events (tenant, id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_audit_events_time ON audit_events (time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_idempotency_records_claimed_at ON idempotency_records (claimed_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_oidc_applications_client_id ON oidc_applications (client_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_oidc_authorizations_application_id_status_subject_type ON oidc_authorizations (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_oidc_scopes_name ON oidc_scopes (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_oidc_tokens_application_id_status_subject_type ON oidc_tokens (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE INDEX ix_oidc_tokens_authorization_id ON oidc_tokens (authorization_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_oidc_tokens_reference_id ON oidc_tokens (reference_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_service_accounts_client_id ON service_accounts (client_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_service_accounts_tenant_id_name ON service_accounts (tenant_id, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    CREATE UNIQUE INDEX ix_tenants_name ON tenants (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127173001_Initial') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261127173001_Initial', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE TABLE clusters (
+        id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        region character varying(63) NOT NULL,
+        api_server_url character varying(2000),
+        encrypted_credentials bytea NOT NULL,
+        dedicated_tenant character varying(63),
+        reachable boolean NOT NULL,
+        last_sync_at timestamp with time zone,
+        last_sync_error character varying(2000),
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_clusters PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE TABLE node_pools (
+        id uuid NOT NULL,
+        cluster_id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        gpu_model character varying(32) NOT NULL,
+        gpu_memory_gi_b integer NOT NULL,
+        gpus_per_node integer NOT NULL,
+        node_count integer NOT NULL,
+        mig_profiles jsonb NOT NULL,
+        capacity_type character varying(16) NOT NULL,
+        purposes jsonb NOT NULL,
+        taints jsonb NOT NULL,
+        labels jsonb NOT NULL,
+        runtime_classes jsonb NOT NULL,
+        dedicated_tenant character varying(63),
+        price_per_gpu_hour numeric(18,6) NOT NULL,
+        allocated_gpus integer NOT NULL,
+        allocated_mig_slices jsonb NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_node_pools PRIMARY KEY (id),
+        CONSTRAINT ck_node_pools_allocation CHECK (allocated_gpus >= 0),
+        CONSTRAINT fk_node_pools_clusters_cluster_id FOREIGN KEY (cluster_id) REFERENCES clusters (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE TABLE placements (
+        id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        tenant character varying(63) NOT NULL,
+        name character varying(63) NOT NULL,
+        kind character varying(16) NOT NULL,
+        image character varying(1000) NOT NULL,
+        command jsonb NOT NULL,
+        args jsonb NOT NULL,
+        env jsonb NOT NULL,
+        min_replicas integer NOT NULL,
+        max_replicas integer NOT NULL,
+        gpu_model text,
+        gpus_per_replica integer NOT NULL,
+        mig_profile text,
+        cpu text,
+        memory text,
+        priority character varying(16) NOT NULL,
+        interruptible boolean NOT NULL,
+        regions jsonb NOT NULL,
+        phase character varying(16) NOT NULL,
+        cluster_id uuid NOT NULL,
+        cluster_name text NOT NULL,
+        node_pool_id uuid NOT NULL,
+        node_pool_name text NOT NULL,
+        runtime_class character varying(16),
+        hourly_price numeric(18,6) NOT NULL,
+        decision jsonb NOT NULL,
+        ready_replicas integer NOT NULL,
+        message character varying(2000),
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        holds_capacity boolean NOT NULL,
+        CONSTRAINT pk_placements PRIMARY KEY (id),
+        CONSTRAINT fk_placements_node_pools_node_pool_id FOREIGN KEY (node_pool_id) REFERENCES node_pools (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_placements_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE TABLE placement_transitions (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        placement_id uuid NOT NULL,
+        phase character varying(16) NOT NULL,
+        at timestamp with time zone NOT NULL,
+        message character varying(2000),
+        CONSTRAINT pk_placement_transitions PRIMARY KEY (id),
+        CONSTRAINT fk_placement_transitions_placements_placement_id FOREIGN KEY (placement_id) REFERENCES placements (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE TABLE reconcile_requests (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        placement_id uuid NOT NULL,
+        action character varying(16) NOT NULL,
+        attempts integer NOT NULL,
+        not_before timestamp with time zone NOT NULL,
+        lease_owner character varying(200),
+        lease_expires_at timestamp with time zone,
+        last_error character varying(2000),
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_reconcile_requests PRIMARY KEY (id),
+        CONSTRAINT fk_reconcile_requests_placements_placement_id FOREIGN KEY (placement_id) REFERENCES placements (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE UNIQUE INDEX ix_clusters_name ON clusters (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE UNIQUE INDEX ix_node_pools_cluster_id_name ON node_pools (cluster_id, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_placement_transitions_placement_id_at ON placement_transitions (placement_id, at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_placements_node_pool_id ON placements (node_pool_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_placements_phase ON placements (phase);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_placements_tenant_id_created_at ON placements (tenant_id, created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE UNIQUE INDEX ix_placements_tenant_id_name ON placements (tenant_id, name) WHERE phase NOT IN ('Failed', 'Succeeded', 'Terminated');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_reconcile_requests_not_before ON reconcile_requests (not_before);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    CREATE INDEX ix_reconcile_requests_placement_id ON reconcile_requests (placement_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127174527_ClustersAndPlacements') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261127174527_ClustersAndPlacements', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

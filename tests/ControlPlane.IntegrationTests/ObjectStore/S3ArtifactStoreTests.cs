@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Web;
+using ControlPlane.Application.Models;
+
+namespace ControlPlane.IntegrationTests.ObjectStore;
+
+/// <summary>The S3 adapter against a real S3 server (s3rver) through the real AWSSDK.S3 client.</summary>
+public sealed class S3ArtifactStoreTests(ArtifactBucketFixture bucket) : IClassFixture<ArtifactBucketFixture>
+{
+    [Fact]
+    public async Task Presigned_upload_then_inspect_reports_size_and_sha256()
+    {
+        var content = RandomNumberGenerator.GetBytes(100_003);
+        await bucket.UploadAsync("tenant-a/models/llama/weights.bin", content);
+
+        var stored = await bucket.Store.InspectAsync("tenant-a/models/llama/weights.bin", CancellationToken.None);
+
+        Assert.True(stored.Exists);
+        Assert.Equal(content.Length, stored.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), stored.Sha256Hex);
+    }
+
+    [Fact]
+    public async Task Inspect_of_a_missing_object_reports_it_absent()
+    {
+        var stored = await bucket.Store.InspectAsync("tenant-a/never-uploaded.bin", CancellationToken.None);
+
+        Assert.Equal(new StoredArtifact(false, 0, null), stored);
+    }
+
+    [Fact]
+    public async Task Empty_object_hashes_to_the_sha256_of_nothing()
+    {
+        await bucket.UploadAsync("tenant-a/empty.bin", []);
+
+        var stored = await bucket.Store.InspectAsync("tenant-a/empty.bin", CancellationToken.None);
+
+        Assert.True(stored.Exists);
+        Assert.Equal(0, stored.SizeBytes);
+        Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", stored.Sha256Hex);
+    }
+
+    [Fact]
+    public async Task Multi_mebibyte_object_hashes_correctly()
+    {
+        // Not a multiple of the read buffer, so the last partial read is covered too.
+        var content = RandomNumberGenerator.GetBytes((24 * 1024 * 1024) + 12_345);
+        await bucket.UploadAsync("tenant-b/big.safetensors", content);
+
+        var stored = await bucket.Store.InspectAsync("tenant-b/big.safetensors", CancellationToken.None);
+
+        Assert.Equal(content.Length, stored.SizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), stored.Sha256Hex);
+    }
+
+    [Fact]
+    public async Task Presigned_download_returns_exactly_the_uploaded_bytes()
+    {
+        var content = RandomNumberGenerator.GetBytes(300_000);
+        await bucket.UploadAsync("tenant-a/models/mistral 7b/model.gguf", content);
+
+        var url = bucket.Store.PresignDownload("tenant-a/models/mistral 7b/model.gguf", TimeSpan.FromMinutes(1)).Url;
+        var downloaded = await bucket.Http.GetByteArrayAsync(url);
+
+        Assert.Equal(content, downloaded);
+    }
+
+    [Theory]
+    [InlineData("PUT", 900)]
+    [InlineData("GET", 3600)]
+    public void Presigned_urls_are_path_style_and_expire_after_the_lifetime(string verb, int seconds)
+    {
+        var lifetime = TimeSpan.FromSeconds(seconds);
+        var before = DateTimeOffset.UtcNow;
+
+        var presigned = verb == "PUT"
+            ? bucket.Store.PresignUpload("tenant-a/x.bin", lifetime)
+            : bucket.Store.PresignDownload("tenant-a/x.bin", lifetime);
+
+        var endpoint = new Uri(bucket.Options.ServiceUrl!);
+        var query = HttpUtility.ParseQueryString(presigned.Url.Query);
+        Assert.Equal(endpoint.Scheme, presigned.Url.Scheme);
+        Assert.Equal(endpoint.Authority, presigned.Url.Authority);
+        Assert.Equal($"/{bucket.Options.Bucket}/tenant-a/x.bin", presigned.Url.AbsolutePath);
+        Assert.Equal(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), query["X-Amz-Expires"]);
+        Assert.NotNull(query["X-Amz-Signature"]);
+        Assert.InRange(presigned.ExpiresAt, before + lifetime - TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow + lifetime);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(7 * 24 * 3600 + 1)]
+    public void Presigning_refuses_lifetimes_sigv4_cannot_express(int seconds) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => bucket.Store.PresignUpload("tenant-a/x.bin", TimeSpan.FromSeconds(seconds)));
+
+    [Fact]
+    public async Task Bucket_is_reachable_even_when_it_holds_an_empty_object()
+    {
+        // s3rver fails bucket listings once an empty object exists: the probe must not depend on listing.
+        await bucket.UploadAsync("tenant-c/empty.bin", []);
+
+        Assert.True(await bucket.Store.IsReachableAsync(CancellationToken.None));
+    }
+}

@@ -56,14 +56,16 @@ public enum PlacementWorkloadKind
     Job,
 }
 
+/// <summary>Identifies a placement's workload in a cluster.</summary>
+public readonly record struct WorkloadKey(string Tenant, string Name, PlacementWorkloadKind Kind);
+
 /// <summary>What the cluster reports about a placement's workload.</summary>
-/// <param name="Exists">False when the workload object is absent.</param>
 /// <param name="DesiredReplicas">spec.replicas (Deployment) or parallelism (Job).</param>
 /// <param name="ReadyReplicas">Ready pods (Deployment) or active pods (Job).</param>
 /// <param name="Succeeded">A Job completed successfully.</param>
 /// <param name="Failed">A Job failed for good (its Failed condition).</param>
 /// <param name="Message">The cluster's reason, when it gives one.</param>
-public sealed record ObservedWorkload(bool Exists, int DesiredReplicas, int ReadyReplicas, bool Succeeded, bool Failed, string? Message);
+public sealed record ObservedWorkload(int DesiredReplicas, int ReadyReplicas, bool Succeeded, bool Failed, string? Message);
 
 /// <summary>A node as the capacity sync sees it.</summary>
 public sealed record ClusterNode(string Name, IReadOnlyDictionary<string, string> Labels, bool Ready, long AllocatableGpus,
@@ -76,8 +78,11 @@ public interface IClusterGateway
 
     Task ApplyPlacementAsync(ClusterConnection cluster, PlacementManifest manifest, CancellationToken cancellationToken);
 
-    Task<ObservedWorkload> ObservePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
-        CancellationToken cancellationToken);
+    /// <summary>
+    /// Every workload this control plane manages in the cluster, keyed by tenant, name and kind: one LIST of Deployments
+    /// and one of Jobs (label managed-by=controlplane), so observing costs two calls per cluster, not one per placement.
+    /// </summary>
+    Task<IReadOnlyDictionary<WorkloadKey, ObservedWorkload>> ListWorkloadsAsync(ClusterConnection cluster, CancellationToken cancellationToken);
 
     /// <summary>Deletes the placement's objects; true once they are gone (a second call after deletion returns true).</summary>
     Task<bool> DeletePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,

@@ -4,10 +4,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Placements;
 
+/// <summary>The scheduler's snapshot of every pool, and where each (cluster, pool) lives in the database.</summary>
+public sealed record Fleet(FleetSnapshot Snapshot, IReadOnlyDictionary<(string Cluster, string Pool), (Guid ClusterId, Guid PoolId)> Ids);
+
 /// <summary>Reads every node pool with its cluster into the scheduler's snapshot.</summary>
 public sealed class FleetLoader(IControlPlaneDb db)
 {
-    public async Task<FleetSnapshot> LoadAsync(CancellationToken cancellationToken)
+    public async Task<Fleet> LoadAsync(CancellationToken cancellationToken)
     {
         var rows = await db.NodePools.AsNoTracking()
             .Join(db.Clusters.AsNoTracking(), p => p.ClusterId, c => c.Id, (pool, cluster) => new { pool, cluster })
@@ -19,7 +22,7 @@ public sealed class FleetLoader(IControlPlaneDb db)
             DedicatedTenant = c.DedicatedTenant,
             Available = c.Reachable,
         });
-        return new FleetSnapshot(rows.Where(r => r.pool.GpusPerNode > 0).Select(r => new NodePoolSnapshot
+        var snapshot = new FleetSnapshot(rows.Where(r => r.pool.GpusPerNode > 0).Select(r => new NodePoolSnapshot
         {
             Cluster = clusters[r.cluster.Id],
             Name = r.pool.Name,
@@ -35,5 +38,6 @@ public sealed class FleetLoader(IControlPlaneDb db)
             DedicatedTenant = r.pool.DedicatedTenant,
             PricePerGpuHour = r.pool.PricePerGpuHour,
         }));
+        return new Fleet(snapshot, rows.ToDictionary(r => (r.cluster.Name, r.pool.Name), r => (r.cluster.Id, r.pool.Id)));
     }
 }

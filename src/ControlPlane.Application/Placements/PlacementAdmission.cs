@@ -28,20 +28,23 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
     public async Task<Placement> AdmitAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
         var spec = PlacementValidation.ToSpec(request);
+        var tenant = await TenantAsync(tenantName, cancellationToken);
+        tenant.EnsureCanCreate();
+        if (await db.Placements.AnyAsync(p => p.TenantId == tenant.Id && p.Name == request.Name
+                && p.Phase != PlacementPhase.Failed && p.Phase != PlacementPhase.Succeeded && p.Phase != PlacementPhase.Terminated, cancellationToken))
+        {
+            throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
+        }
+
+        var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
+        var schedulingRequest = SchedulingRequestFor(tenant, spec);
+        var units = schedulingRequest.TotalUnits;
+        var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
+        // Decide before taking any lock: reading the fleet and scoring it takes longer than the rest of the admission,
+        // and the chosen pool's capacity is checked again under its row lock anyway.
+        var (fleetNow, decision, view) = await DecideAsync(schedulingRequest, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
-            var tenant = await TenantAsync(tenantName, cancellationToken);
-            tenant.EnsureCanCreate();
-            if (await db.Placements.AnyAsync(p => p.TenantId == tenant.Id && p.Name == request.Name
-                    && p.Phase != PlacementPhase.Failed && p.Phase != PlacementPhase.Succeeded && p.Phase != PlacementPhase.Terminated, cancellationToken))
-            {
-                throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
-            }
-
-            var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
-            var schedulingRequest = SchedulingRequestFor(tenant, spec);
-            var units = schedulingRequest.TotalUnits;
-            var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
             var quotas = await ledger.LockQuotasAsync(tenant.Id, [QuotaResource.Placements, gpuResource], cancellationToken);
             var checks = QuotaChecks(quotas, gpuResource, units);
             if (checks.Any(c => !c.Sufficient))
@@ -51,18 +54,15 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
 
             for (var attempt = 1; ; attempt++)
             {
-                var decision = PlacementScheduler.Decide(schedulingRequest, await fleet.LoadAsync(cancellationToken));
-                var view = DecisionViews.From(decision);
-                EnsureScheduled(decision, view);
                 var chosen = decision.Chosen!;
-                var target = await db.NodePools.Join(db.Clusters, p => p.ClusterId, c => c.Id, (p, c) => new { PoolId = p.Id, Pool = p.Name, ClusterId = c.Id, Cluster = c.Name })
-                    .FirstAsync(x => x.Pool == chosen.NodePool && x.Cluster == chosen.Cluster, cancellationToken);
-                var pool = await ledger.LockPoolAsync(target.PoolId, cancellationToken);
+                var (clusterId, poolId) = fleetNow.Ids[(chosen.Cluster, chosen.NodePool)];
+                var pool = await ledger.LockPoolAsync(poolId, cancellationToken);
                 if (pool.FreeUnits(spec.MigProfile) < units)
                 {
-                    // Another admission took the capacity between our snapshot and our lock: decide again on fresh data.
+                    // Another admission took the capacity since our snapshot: decide again on fresh data.
                     if (attempt < ScheduleAttempts)
                     {
+                        (fleetNow, decision, view) = await DecideAsync(schedulingRequest, cancellationToken);
                         continue;
                     }
 
@@ -74,7 +74,7 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
                 quotas[QuotaResource.Placements].Reserve(1, now);
                 quotas[gpuResource].Reserve(units, now);
                 pool.Reserve(spec.MigProfile, (int)units, now);
-                var (placement, admitted) = Placement.Admit(tenant.Id, tenant.Name, request.Name, spec, target.ClusterId, chosen.Cluster,
+                var (placement, admitted) = Placement.Admit(tenant.Id, tenant.Name, request.Name, spec, clusterId, chosen.Cluster,
                     pool.Id, pool.Name, chosen.RuntimeClass, chosen.HourlyPrice, JsonSerializer.Serialize(view, DecisionJson), now, model);
                 db.Placements.Add(placement);
                 db.PlacementTransitions.Add(admitted);
@@ -87,6 +87,16 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         }, cancellationToken);
     }
 
+    private async Task<(Fleet Fleet, SchedulingDecision Decision, SchedulingDecisionView View)> DecideAsync(SchedulingRequest request,
+        CancellationToken cancellationToken)
+    {
+        var current = await fleet.LoadAsync(cancellationToken);
+        var decision = PlacementScheduler.Decide(request, current.Snapshot);
+        var view = DecisionViews.From(decision);
+        EnsureScheduled(decision, view);
+        return (current, decision, view);
+    }
+
     /// <summary>The same decision as an admission, without admitting anything.</summary>
     public async Task<PlacementPreviewResponse> PreviewAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
@@ -97,7 +107,7 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenant.Id
             && (q.Resource == QuotaResource.Placements || q.Resource == gpuResource)).ToDictionaryAsync(q => q.Resource, cancellationToken);
         var checks = QuotaChecks(quotas, gpuResource, schedulingRequest.TotalUnits);
-        var decision = PlacementScheduler.Decide(schedulingRequest, await fleet.LoadAsync(cancellationToken));
+        var decision = PlacementScheduler.Decide(schedulingRequest, (await fleet.LoadAsync(cancellationToken)).Snapshot);
         return new PlacementPreviewResponse(
             tenant.State == TenantState.Active && checks.All(c => c.Sufficient) && decision.Outcome == SchedulingOutcome.Scheduled,
             checks, DecisionViews.From(decision));

@@ -62,7 +62,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
         errors.ThrowIfAny();
         await db.InTransactionAsync(async () =>
         {
-            var placement = await LoadAsync(tenantName, name, tracking: true, cancellationToken);
+            var placement = await LoadForChangeAsync(tenantName, name, cancellationToken);
             if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, placement.Version))
             {
                 throw new PreconditionFailedException("placement", name);
@@ -115,7 +115,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
     {
         await db.InTransactionAsync(async () =>
         {
-            var placement = await LoadAsync(tenantName, name, tracking: true, cancellationToken);
+            var placement = await LoadForChangeAsync(tenantName, name, cancellationToken);
             if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, placement.Version))
             {
                 throw new PreconditionFailedException("placement", name);
@@ -149,6 +149,19 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
             .OrderBy(p => p.Phase == PlacementPhase.Terminated || p.Phase == PlacementPhase.Failed || p.Phase == PlacementPhase.Succeeded)
             .ThenByDescending(p => p.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("placement", name);
+    }
+
+    /// <summary>
+    /// The live placement, row-locked: the reconciler and observer update placements in the background, and a caller's
+    /// change must wait for them rather than fail on their optimistic concurrency check (they retry instead).
+    /// </summary>
+    private async Task<Placement> LoadForChangeAsync(string tenantName, string name, CancellationToken cancellationToken)
+    {
+        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        return await db.Placements.FromSql(
+                $"SELECT p.*, p.xmin FROM placements p WHERE p.tenant_id = {tenantId} AND p.name = {name} AND p.phase NOT IN ('Failed', 'Succeeded', 'Terminated') FOR UPDATE")
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? await LoadAsync(tenantName, name, tracking: true, cancellationToken);
     }
 
     private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>

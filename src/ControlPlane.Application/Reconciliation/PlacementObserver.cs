@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace ControlPlane.Application.Reconciliation;
 
 /// <summary>
-/// Reads back what the clusters report for applied placements and records it: ready replicas and the phase
-/// (running, degraded, succeeded, failed), each transition with its time. A workload that vanished is applied again.
+/// Reads back what the clusters report for applied placements — one LIST per cluster — and records what changed:
+/// ready replicas and the phase (running, degraded, succeeded, failed), each transition with its time. A workload that
+/// vanished from the cluster is applied again.
 /// </summary>
 public sealed class PlacementObserver(
     IControlPlaneDb db, IClusterGateway gateway, ClusterConnections connections, CapacityLedger ledger, TimeProvider clock,
@@ -18,14 +19,35 @@ public sealed class PlacementObserver(
 {
     private static readonly PlacementPhase[] Observed = [PlacementPhase.Applying, PlacementPhase.Running, PlacementPhase.Degraded];
 
-    /// <summary>Placements to observe. Those with a request still queued are the reconciler's: observing them now would race it.</summary>
-    public async Task<IReadOnlyList<Guid>> DueAsync(CancellationToken cancellationToken) =>
-        await db.Placements.AsNoTracking()
-            .Where(p => Observed.Contains(p.Phase) && !db.ReconcileRequests.Any(r => r.PlacementId == p.Id))
-            .OrderBy(p => p.UpdatedAt).Select(p => p.Id).Take(1000).ToListAsync(cancellationToken);
+    /// <summary>Clusters with placements to observe.</summary>
+    public async Task<IReadOnlyList<Guid>> DueClustersAsync(CancellationToken cancellationToken) =>
+        await Candidates().Select(p => p.ClusterId).Distinct().ToListAsync(cancellationToken);
 
-    /// <summary>Observes one placement (call in a scope of its own: a failure leaves nothing tracked behind).</summary>
-    public async Task ObserveAsync(Guid placementId, CancellationToken cancellationToken)
+    /// <summary>Lists the cluster's workloads once and returns the placements whose recorded state differs from it.</summary>
+    public async Task<IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)>> ChangesInClusterAsync(Guid clusterId, CancellationToken cancellationToken)
+    {
+        var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == clusterId, cancellationToken);
+        var placements = await Candidates().Where(p => p.ClusterId == clusterId).ToListAsync(cancellationToken);
+        IReadOnlyDictionary<WorkloadKey, ObservedWorkload> workloads;
+        try
+        {
+            workloads = await gateway.ListWorkloadsAsync(connections.For(cluster), cancellationToken);
+        }
+        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException)
+        {
+            logger.LogDebug("Could not observe cluster {Cluster}: {Error}", cluster.Name, ex.Message);
+            return [];
+        }
+
+        return placements
+            .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p)))))
+            .Where(x => x.Workload is null || Next(x.p, x.Workload) != x.p.Phase || x.Workload.ReadyReplicas != x.p.ReadyReplicas)
+            .Select(x => (x.p.Id, x.Workload))
+            .ToList();
+    }
+
+    /// <summary>Records one placement's observed state (call in a scope of its own: a lost race leaves nothing tracked behind).</summary>
+    public async Task RecordAsync(Guid placementId, ObservedWorkload? workload, CancellationToken cancellationToken)
     {
         var placement = await db.Placements.FirstOrDefaultAsync(p => p.Id == placementId, cancellationToken);
         if (placement is null || !Observed.Contains(placement.Phase))
@@ -33,55 +55,51 @@ public sealed class PlacementObserver(
             return;
         }
 
-        var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == placement.ClusterId, cancellationToken);
-        try
-        {
-            await ObserveAsync(placement, connections.For(cluster), cancellationToken);
-        }
-        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException or DbUpdateConcurrencyException)
-        {
-            logger.LogDebug("Could not observe placement {Tenant}/{Placement}: {Error}", placement.Tenant, placement.Name, ex.Message);
-        }
-    }
-
-    private async Task ObserveAsync(Placement placement, ClusterConnection connection, CancellationToken cancellationToken)
-    {
-        var isJob = placement.Kind != PlacementKind.Inference;
-        var observed = await gateway.ObservePlacementAsync(connection, placement.Tenant, placement.Name,
-            isJob ? PlacementWorkloadKind.Job : PlacementWorkloadKind.Deployment, cancellationToken);
         var now = clock.GetUtcNow();
-        if (!observed.Exists)
+        if (workload is null)
         {
             // Someone deleted it in the cluster: converge back to what was admitted.
             db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Apply, now));
             Record(placement.MoveTo(placement.Phase, now, "the workload was missing from the cluster; re-applying"));
-            await db.SaveChangesAsync(cancellationToken);
-            return;
         }
-
-        if (isJob && (observed.Succeeded || observed.Failed))
+        else if (workload.Succeeded || workload.Failed)
         {
             await ledger.ReleaseAsync(placement, cancellationToken);
-            Record(placement.MoveTo(observed.Succeeded ? PlacementPhase.Succeeded : PlacementPhase.Failed, now,
-                observed.Message ?? (observed.Succeeded ? "the job completed" : "the job failed")));
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            Record(placement.MoveTo(workload.Succeeded ? PlacementPhase.Succeeded : PlacementPhase.Failed, now,
+                workload.Message ?? (workload.Succeeded ? "the job completed" : "the job failed")));
+        }
+        else
+        {
+            placement.Observed(workload.ReadyReplicas, now);
+            Record(placement.MoveTo(Next(placement, workload), now, $"{workload.ReadyReplicas} of {placement.DesiredReplicas} replicas ready"));
         }
 
-        var next = (observed.ReadyReplicas >= placement.DesiredReplicas, placement.Phase) switch
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogDebug("Placement {Tenant}/{Placement} changed while being observed; the next pass sees it again", placement.Tenant, placement.Name);
+        }
+    }
+
+    /// <summary>Placements the reconciler is not working on: those with a request still queued are its, observing them would race it.</summary>
+    private IQueryable<Placement> Candidates() =>
+        db.Placements.AsNoTracking().Where(p => Observed.Contains(p.Phase) && !db.ReconcileRequests.Any(r => r.PlacementId == p.Id));
+
+    private static PlacementPhase Next(Placement placement, ObservedWorkload workload) =>
+        workload.Succeeded ? PlacementPhase.Succeeded
+        : workload.Failed ? PlacementPhase.Failed
+        : (workload.ReadyReplicas >= placement.DesiredReplicas, placement.Phase) switch
         {
             (true, _) => PlacementPhase.Running,
             (false, PlacementPhase.Running or PlacementPhase.Degraded) => PlacementPhase.Degraded,
             _ => placement.Phase,
         };
-        var changed = placement.ReadyReplicas != observed.ReadyReplicas || next != placement.Phase;
-        if (changed)
-        {
-            placement.Observed(observed.ReadyReplicas, now);
-            Record(placement.MoveTo(next, now, $"{observed.ReadyReplicas} of {placement.DesiredReplicas} replicas ready"));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
+
+    private static PlacementWorkloadKind WorkloadKindOf(Placement placement) =>
+        placement.Kind == PlacementKind.Inference ? PlacementWorkloadKind.Deployment : PlacementWorkloadKind.Job;
 
     private void Record(PlacementTransition? transition)
     {

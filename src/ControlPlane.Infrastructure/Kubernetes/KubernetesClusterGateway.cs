@@ -78,14 +78,31 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
         }, cancellationToken);
     }
 
-    public Task<ObservedWorkload> ObservePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
-        CancellationToken cancellationToken)
-    {
-        var ns = ManifestRenderer.NamespaceFor(tenant);
-        return RunAsync(cluster, $"read placement '{placement}' of tenant '{tenant}'", client => kind == PlacementWorkloadKind.Job
-            ? ObserveJobAsync(client, ns, placement, cancellationToken)
-            : ObserveDeploymentAsync(client, ns, placement, cancellationToken), cancellationToken);
-    }
+    public Task<IReadOnlyDictionary<WorkloadKey, ObservedWorkload>> ListWorkloadsAsync(ClusterConnection cluster, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<WorkloadKey, ObservedWorkload>>(cluster, "list managed workloads", async client =>
+        {
+            var selector = $"{ManifestLabels.ManagedBy}={ManifestLabels.ManagedByValue}";
+            var deployments = await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
+            var jobs = await client.BatchV1.ListJobForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
+            var workloads = new Dictionary<WorkloadKey, ObservedWorkload>();
+            foreach (var deployment in deployments.Items)
+            {
+                if (deployment.Metadata.Labels?.TryGetValue(ManifestLabels.Tenant, out var tenant) == true)
+                {
+                    workloads[new WorkloadKey(tenant, deployment.Metadata.Name, PlacementWorkloadKind.Deployment)] = KubernetesObservations.Observe(deployment);
+                }
+            }
+
+            foreach (var job in jobs.Items)
+            {
+                if (job.Metadata.Labels?.TryGetValue(ManifestLabels.Tenant, out var tenant) == true)
+                {
+                    workloads[new WorkloadKey(tenant, job.Metadata.Name, PlacementWorkloadKind.Job)] = KubernetesObservations.Observe(job);
+                }
+            }
+
+            return workloads;
+        }, cancellationToken);
 
     public Task<bool> DeletePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
         CancellationToken cancellationToken)
@@ -130,16 +147,6 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
             _clients.Clear();
         }
     }
-
-    private static async Task<ObservedWorkload> ObserveJobAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken) =>
-        await ReadOptionalAsync(() => client.BatchV1.ReadNamespacedJobAsync(name, ns, cancellationToken: cancellationToken)) is { } job
-            ? KubernetesObservations.Observe(job)
-            : KubernetesObservations.Missing;
-
-    private static async Task<ObservedWorkload> ObserveDeploymentAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken) =>
-        await ReadOptionalAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)) is { } deployment
-            ? KubernetesObservations.Observe(deployment)
-            : KubernetesObservations.Missing;
 
     private static V1Patch Apply(object manifest) => new(manifest, V1Patch.PatchType.ApplyPatch);
 

@@ -10,14 +10,12 @@ internal static class KubernetesObservations
     private const string GpuResource = "nvidia.com/gpu";
     private const string MigResourcePrefix = "nvidia.com/mig-";
 
-    public static ObservedWorkload Missing { get; } = new(Exists: false, DesiredReplicas: 0, ReadyReplicas: 0, Succeeded: false, Failed: false, Message: null);
-
     public static ObservedWorkload Observe(V1Deployment deployment)
     {
         // The conditions the Deployment controller sets when a rollout is stuck or pods cannot be created.
         var problem = deployment.Status?.Conditions?.FirstOrDefault(c =>
             (c.Type == "ReplicaFailure" && c.Status == "True") || (c.Type is "Progressing" or "Available" && c.Status == "False"));
-        return new ObservedWorkload(Exists: true, DesiredReplicas: deployment.Spec?.Replicas ?? 1, ReadyReplicas: deployment.Status?.ReadyReplicas ?? 0,
+        return new ObservedWorkload(DesiredReplicas: deployment.Spec?.Replicas ?? 1, ReadyReplicas: deployment.Status?.ReadyReplicas ?? 0,
             Succeeded: false, Failed: false, Message: problem?.Message);
     }
 
@@ -29,7 +27,7 @@ internal static class KubernetesObservations
         var failedPods = job.Status?.Failed ?? 0;
         var message = failed?.Message
             ?? (failedPods > 0 ? string.Create(CultureInfo.InvariantCulture, $"{failedPods} pod(s) failed; the Job retries up to its backoff limit") : null);
-        return new ObservedWorkload(Exists: true, DesiredReplicas: job.Spec?.Parallelism ?? 1, ReadyReplicas: job.Status?.Active ?? 0,
+        return new ObservedWorkload(DesiredReplicas: job.Spec?.Parallelism ?? 1, ReadyReplicas: job.Status?.Active ?? 0,
             Succeeded: complete, Failed: failed is not null, Message: message);
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Infrastructure.Reconciliation;
 
-/// <summary>Reads placements' state back from the clusters, one scope per placement.</summary>
+/// <summary>Reads placements' state back from the clusters: one LIST per cluster, one scope per changed placement.</summary>
 internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOptions<ReconcilerOptions> options, TimeProvider clock,
     ILogger<PlacementObserverWorker> logger) : BackgroundService
 {
@@ -17,18 +17,26 @@ internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOpti
         {
             try
             {
-                IReadOnlyList<Guid> due;
+                IReadOnlyList<Guid> clusters;
                 using (var scope = scopes.CreateScope())
                 {
-                    due = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().DueAsync(stoppingToken);
+                    clusters = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().DueClustersAsync(stoppingToken);
                 }
 
-                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = stoppingToken },
-                    async (id, token) =>
+                foreach (var cluster in clusters)
+                {
+                    IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes;
+                    using (var scope = scopes.CreateScope())
+                    {
+                        changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster, stoppingToken);
+                    }
+
+                    foreach (var (placementId, workload) in changes)
                     {
                         using var scope = scopes.CreateScope();
-                        await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ObserveAsync(id, token);
-                    });
+                        await scope.ServiceProvider.GetRequiredService<PlacementObserver>().RecordAsync(placementId, workload, stoppingToken);
+                    }
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

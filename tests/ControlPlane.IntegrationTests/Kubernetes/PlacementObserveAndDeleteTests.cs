@@ -23,8 +23,8 @@ public sealed class PlacementObserveAndDeleteTests : GatewayTestBase
         Emulator.SetDeploymentReadyReplicas(Ns, "chat", 2);
         var ready = await Observe("chat", PlacementWorkloadKind.Deployment);
 
-        Assert.Equal(new ObservedWorkload(true, 2, 0, false, false, null), starting);
-        Assert.Equal(new ObservedWorkload(true, 2, 2, false, false, null), ready);
+        Assert.Equal(new ObservedWorkload(2, 0, false, false, null), starting);
+        Assert.Equal(new ObservedWorkload(2, 2, false, false, null), ready);
     }
 
     [Fact]
@@ -36,9 +36,9 @@ public sealed class PlacementObserveAndDeleteTests : GatewayTestBase
         Emulator.SetJobSucceeded(Ns, "finetune", 1);
         var done = await Observe("finetune", PlacementWorkloadKind.Job);
 
-        Assert.True(running.Exists);
+        Assert.NotNull(running);
         Assert.False(running.Succeeded);
-        Assert.Equal(new ObservedWorkload(true, 1, 0, true, false, null), done);
+        Assert.Equal(new ObservedWorkload(1, 0, true, false, null), done);
     }
 
     [Fact]
@@ -56,6 +56,7 @@ public sealed class PlacementObserveAndDeleteTests : GatewayTestBase
 
         var observed = await Observe("finetune", PlacementWorkloadKind.Job);
 
+        Assert.NotNull(observed);
         Assert.True(observed.Failed);
         Assert.False(observed.Succeeded);
         Assert.Equal("Job has reached the specified backoff limit", observed.Message);
@@ -68,7 +69,7 @@ public sealed class PlacementObserveAndDeleteTests : GatewayTestBase
     {
         var observed = await Observe("absent", kind);
 
-        Assert.False(observed.Exists);
+        Assert.Null(observed);
     }
 
     [Fact]
@@ -95,9 +96,9 @@ public sealed class PlacementObserveAndDeleteTests : GatewayTestBase
 
         Assert.True(deleted);
         Assert.Null(Emulator.Get("batch/v1", "jobs", Ns, "finetune"));
-        Assert.False((await Observe("finetune", PlacementWorkloadKind.Job)).Exists);
+        Assert.Null(await Observe("finetune", PlacementWorkloadKind.Job));
     }
 
-    private Task<ObservedWorkload> Observe(string placement, PlacementWorkloadKind kind) =>
-        Gateway.ObservePlacementAsync(Connection, TestManifests.Tenant, placement, kind, CancellationToken.None);
+    private async Task<ObservedWorkload?> Observe(string placement, PlacementWorkloadKind kind) =>
+        (await Gateway.ListWorkloadsAsync(Connection, CancellationToken.None)).GetValueOrDefault(new WorkloadKey(TestManifests.Tenant, placement, kind));
 }

@@ -54,6 +54,7 @@ cleanup() {
       kill -KILL "$pid" 2>/dev/null
     fi
   done
+  [[ -n "${S3_DIR:-}" && -f "$S3_DIR.s3rver.pid" ]] && kill "$(cat "$S3_DIR.s3rver.pid")" 2>/dev/null
   if [[ -n "$PG_DATA" ]]; then
     local cluster="$PG_DATA"
     [[ -f "$PG_DATA/CLUSTER_LOCATION" ]] && cluster="$(head -n1 "$PG_DATA/CLUSTER_LOCATION")"
@@ -134,6 +135,11 @@ else
   pg_ctl -D "$PG_CLUSTER" -w -t 60 restart >/dev/null
 fi
 
+# The object store (s3rver): the service's readiness includes it.
+S3_DIR="$WORK/s3"
+S3_URL="$(bash "$REPO_ROOT/scripts/start-s3.sh" "$S3_DIR" "${BENCH_S3_PORT:-55469}" 2>"$WORK/s3-start.log")" \
+  || { cat "$WORK/s3-start.log" >&2; die "s3rver did not start"; }
+
 # ---------------------------------------------------------------------------------------------------------------------
 # (c) Start the service and the baseline.
 # ---------------------------------------------------------------------------------------------------------------------
@@ -156,6 +162,7 @@ Bootstrap__OperatorClientSecret="$OPERATOR_SECRET" \
 RateLimiting__PermitsPerSecond=1000000 \
 RateLimiting__Burst=1000000 \
 Serilog__MinimumLevel__Default=Warning \
+ObjectStore__ServiceUrl="$S3_URL" ObjectStore__AccessKey=S3RVER ObjectStore__SecretKey=S3RVER \
   dotnet exec "$WORK/out/api/ControlPlane.Api.dll" --urls "$API" --contentRoot "$WORK/out/api" >"$WORK/api.log" 2>&1 &
 API_PID=$!
 wait_http "$API/readyz" 120 "$API_PID" || { tail -n 40 "$WORK/api.log" >&2; die "the service did not become ready"; }

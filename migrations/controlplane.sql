@@ -501,3 +501,129 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    ALTER TABLE placements ADD model_digest text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    ALTER TABLE placements ADD model_name text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    ALTER TABLE placements ADD model_version integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE TABLE models (
+        id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        tenant character varying(63) NOT NULL,
+        name character varying(63) NOT NULL,
+        description character varying(2000) NOT NULL,
+        task character varying(100) NOT NULL,
+        labels jsonb NOT NULL,
+        next_version integer NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_models PRIMARY KEY (id),
+        CONSTRAINT fk_models_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE TABLE model_aliases (
+        model_id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        version_number integer NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_model_aliases PRIMARY KEY (model_id, name),
+        CONSTRAINT fk_model_aliases_models_model_id FOREIGN KEY (model_id) REFERENCES models (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE TABLE model_versions (
+        id uuid NOT NULL,
+        model_id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        number integer NOT NULL,
+        digest character varying(71) NOT NULL,
+        size_bytes bigint NOT NULL,
+        format character varying(16) NOT NULL,
+        quantization character varying(16) NOT NULL,
+        provenance jsonb NOT NULL,
+        state character varying(16) NOT NULL,
+        failure_reason character varying(1000),
+        artifact_key character varying(300) NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        finalized_at timestamp with time zone,
+        CONSTRAINT pk_model_versions PRIMARY KEY (id),
+        CONSTRAINT ck_model_versions_size CHECK (size_bytes > 0),
+        CONSTRAINT fk_model_versions_models_model_id FOREIGN KEY (model_id) REFERENCES models (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE UNIQUE INDEX ix_model_versions_model_id_digest ON model_versions (model_id, digest);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE UNIQUE INDEX ix_model_versions_model_id_number ON model_versions (model_id, number);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE INDEX ix_model_versions_tenant_id_digest ON model_versions (tenant_id, digest);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE UNIQUE INDEX ix_models_tenant_id_name ON models (tenant_id, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    CREATE INDEX ix_models_tenant_name ON models (tenant, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127183152_ModelRegistry') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261127183152_ModelRegistry', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -59,6 +59,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             Status = 409, Type = ProblemTypes.Of("already-exists"), Title = "Conflict.", Detail = "A resource with this name already exists.",
         },
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } } => new ProblemDetails
+        {
+            Status = 409, Type = ProblemTypes.Of("resource-in-use"), Title = "Conflict.", Detail = "Other resources still refer to this one; delete them first.",
+        },
         OperationCanceledException => new ProblemDetails
         {
             Status = 499, Type = ProblemTypes.ForStatus(499), Title = "The client closed the request.",

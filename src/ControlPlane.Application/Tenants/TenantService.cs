@@ -82,6 +82,16 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
                     new Dictionary<string, object?> { ["resources"] = held.ToDictionary(h => h.Resource, h => (object?)h.Used) });
             }
 
+            var models = await db.Models.Where(m => m.TenantId == tenant.Id).Select(m => m.Name).ToListAsync(cancellationToken);
+            if (models.Count > 0)
+            {
+                throw new ConflictException("tenant-has-live-resources",
+                    $"Tenant '{name}' still has models ({string.Join(", ", models)}); delete them first.",
+                    new Dictionary<string, object?> { ["models"] = models });
+            }
+
+            // Only finished placements can remain (live ones hold quota, refused above); their history goes with the tenant.
+            await db.Placements.Where(p => p.TenantId == tenant.Id).ExecuteDeleteAsync(cancellationToken);
             var accounts = await db.ServiceAccounts.Where(a => a.TenantId == tenant.Id).ToListAsync(cancellationToken);
             foreach (var account in accounts)
             {

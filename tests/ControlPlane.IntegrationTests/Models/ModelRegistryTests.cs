@@ -195,5 +195,12 @@ public sealed class ModelRegistryTests(ControlPlaneApp app) : IClassFixture<Cont
         })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         var versions = await (await client.GetAsync("/v1/tenants/quota-model/models/llm/versions")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, versions.GetProperty("items").GetArrayLength());
+
+        // A tenant with models cannot be deleted; once they are gone it can.
+        using var op = await app.OperatorClientAsync();
+        await (await op.DeleteAsync("/v1/tenants/quota-model")).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-has-live-resources");
+        await (await client.DeleteAsync("/v1/tenants/quota-model/models/llm")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await op.DeleteAsync("/v1/tenants/quota-model/models/llm")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await op.DeleteAsync("/v1/tenants/quota-model")).ExpectAsync(HttpStatusCode.NoContent);
     }
 }

@@ -83,6 +83,12 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
         await (await op.PostAsync("/v1/tenants/frozen:suspend", null)).ExpectAsync(HttpStatusCode.OK);
         await (await client.PostAsJsonAsync("/v1/tenants/frozen/placements", Request("second"))).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-suspended");
         await (await client.GetAsync("/v1/tenants/frozen/placements/first")).ExpectAsync(HttpStatusCode.OK);
+
+        // Once its placements are gone, the tenant can be deleted, finished placements and all.
+        await (await op.PostAsync("/v1/tenants/frozen:resume", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await client.DeleteAsync("/v1/tenants/frozen/placements/first")).ExpectAsync(HttpStatusCode.Accepted);
+        await client.WaitForPlacementAsync("frozen", "first", p => p.Phase() == "terminated");
+        await (await op.DeleteAsync("/v1/tenants/frozen")).ExpectAsync(HttpStatusCode.NoContent);
     }
 
     [Fact]

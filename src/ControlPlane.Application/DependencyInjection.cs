@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<CapacityLedger>();
         services.AddScoped<ModelReferenceResolver>();
         services.AddScoped<PlacementAdmission>();
+        services.AddSingleton<AdmissionGate>();
         services.AddScoped<PlacementService>();
         services.AddScoped<PlacementReconciler>();
         services.AddScoped<PlacementObserver>();

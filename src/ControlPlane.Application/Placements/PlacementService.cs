@@ -9,11 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Placements;
 
 /// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
-public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
+public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger, AuditTrail audit,
+    TimeProvider clock)
 {
     public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
-        var placement = await admission.AdmitAsync(tenant, request, cancellationToken);
+        var placement = await gate.RunAsync(() => admission.AdmitAsync(tenant, request, cancellationToken), cancellationToken);
         return await GetAsync(tenant, placement.Name, cancellationToken);
     }
 

@@ -32,6 +32,21 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task Client_secret_basic_works_as_swagger_ui_sends_it()
+    {
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes($"{ControlPlaneApp.OperatorClientId}:{ControlPlaneApp.OperatorClientSecret}")));
+        var token = await (await client.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Bearer", token.GetProperty("token_type").GetString());
+        Assert.InRange(token.GetProperty("expires_in").GetInt32(), 60, 900);
+    }
+
+    [Fact]
     public async Task Unsupported_grant_is_refused()
     {
         using var client = app.CreateClient();

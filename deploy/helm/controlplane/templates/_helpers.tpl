@@ -85,6 +85,13 @@ Call with (dict "root" $ "secretName" NAME).
     secretKeyRef:
       name: {{ .secretName }}
       key: operator-client-secret
+- name: CredentialEncryption__Keys__{{ $v.secret.credentialKeyId }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: credential-encryption-key
+- name: CredentialEncryption__ActiveKeyId
+  value: {{ $v.secret.credentialKeyId | quote }}
 - name: ObjectStore__AccessKey
   valueFrom:
     secretKeyRef:

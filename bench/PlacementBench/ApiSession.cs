@@ -20,7 +20,7 @@ internal sealed class ApiSession(HttpClient http, string operatorToken)
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = options.Api,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromMinutes(5),
         };
         return new ApiSession(http, await TokenAsync(http, options.OperatorId, options.OperatorSecret));
     }
@@ -78,10 +78,14 @@ internal sealed class ApiSession(HttpClient http, string operatorToken)
         return allocated == total ? (true, $"quota and pools = {total:N0} admitted") : (false, $"pools hold {allocated} ≠ {total} admitted");
     }
 
-    private async Task<JsonElement> ExpectAsync(HttpMethod method, string path, object? body)
+    public Task<JsonElement> OperatorAsync(HttpMethod method, string path, object? body) => ExpectAsync(method, path, body);
+
+    public Task<JsonElement> TenantAsync(HttpMethod method, string tenant, string path, object? body) => ExpectAsync(method, path, body, TenantTokens[tenant]);
+
+    private async Task<JsonElement> ExpectAsync(HttpMethod method, string path, object? body, string? token = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? operatorToken);
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

@@ -1,6 +1,7 @@
 // Placement benchmarks: one scheduling decision over 10,000 pools (in process), admission throughput and latency
 // against the running service (one hot tenant, then 100 tenants), and reconcile latency (commit → object applied in
-// the Kubernetes API emulator, which runs in this process). Prints a Markdown section.
+// the Kubernetes API emulator, which runs in this process); then the model registry's finalize of a 1 GiB artifact
+// next to sha256sum, and pull-credential issuance. Prints Markdown sections.
 //
 //   dotnet PlacementBench.dll --api http://127.0.0.1:58080 --operator-id operator --operator-secret S [--seconds 15]
 //   dotnet PlacementBench.dll --scheduler-only
@@ -31,4 +32,6 @@ foreach (var row in new[] { hot, spread, reconcile })
 Console.WriteLine();
 Console.WriteLine("Targets (2 cores): admissions ≥ 500/s on one hot tenant and ≥ 1,000/s over 100 tenants with p99 ≤ 50 ms and zero overcommit; "
     + "commit → applied p99 ≤ 1 s at 100 placements/s.");
+Console.WriteLine();
+await ModelRegistryBench.RunAsync(api, options.Seconds);
 return hot.Errors + spread.Errors + reconcile.Errors == 0 && hot.CheckPassed && spread.CheckPassed && reconcile.CheckPassed ? 0 : 3;

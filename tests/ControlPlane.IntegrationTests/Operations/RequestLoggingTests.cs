@@ -17,8 +17,14 @@ public sealed class RequestLoggingTests(VerboseLoggingApp app) : IClassFixture<V
         var problem = await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
         Assert.Equal(requestId, problem.GetProperty("requestId").GetString());
         Assert.Matches("^[0-9a-f]{32}$", requestId);
-        await Task.Delay(200);
-        Assert.Contains(app.Logs.Lines, line => line.Contains("/v1/tenants/nobody", StringComparison.Ordinal)
+        // The request log line is written after the response is sent: wait for it (bounded).
+        bool Logged() => app.Logs.Lines.Any(line => line.Contains("/v1/tenants/nobody", StringComparison.Ordinal)
             && line.Contains($"trace={requestId}", StringComparison.Ordinal));
+        for (var attempt = 0; attempt < 100 && !Logged(); attempt++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(Logged(), string.Join("\n", app.Logs.Lines.Where(l => l.Contains("/v1/tenants/nobody", StringComparison.Ordinal))));
     }
 }

@@ -19,8 +19,12 @@ internal static class Pipeline
         }
 
         app.UseRequestIdHeader();
-        app.UseSerilogRequestLogging(options => options.EnrichDiagnosticContext = (diagnostics, context) =>
-            diagnostics.Set("RequestId", RequestIds.Of(context)));
+        app.UseSerilogRequestLogging(options =>
+        {
+            // This host's logger, not the static Log.Logger, which belongs to whichever host was built last.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("RequestId", RequestIds.Of(context));
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpsRequirement();

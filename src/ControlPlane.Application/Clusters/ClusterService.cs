@@ -20,7 +20,7 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         errors.AddIf(!ResourceName.IsValid(request.Region), "region", "a region " + ResourceName.Rule);
         var url = ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig);
         errors.ThrowIfAny();
-        await EnsureTenantExistsAsync(request.DedicatedTenant, cancellationToken);
+        await db.EnsureTenantFieldAsync("dedicatedTenant", request.DedicatedTenant, cancellationToken);
         if (await db.Clusters.AnyAsync(c => c.Name == request.Name, cancellationToken))
         {
             throw new ConflictException("already-exists", $"A cluster named '{request.Name}' already exists.");
@@ -63,7 +63,7 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             : null;
         errors.ThrowIfAny();
         var clearDedication = request.DedicatedTenant is { Length: 0 };
-        await EnsureTenantExistsAsync(clearDedication ? null : request.DedicatedTenant, cancellationToken);
+        await db.EnsureTenantFieldAsync("dedicatedTenant", clearDedication ? null : request.DedicatedTenant, cancellationToken);
 
         var cluster = await LoadAsync(name, cancellationToken, tracking: true);
         if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, cluster.Version))
@@ -107,14 +107,6 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         var query = tracking ? db.Clusters : db.Clusters.AsNoTracking();
         return await query.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
             ?? throw new ResourceNotFoundException("cluster", name);
-    }
-
-    private async Task EnsureTenantExistsAsync(string? tenant, CancellationToken cancellationToken)
-    {
-        if (tenant is not null && !await db.Tenants.AnyAsync(t => t.Name == tenant, cancellationToken))
-        {
-            throw new ValidationFailedException(new Dictionary<string, string[]> { ["dedicatedTenant"] = [$"tenant '{tenant}' does not exist"] });
-        }
     }
 
     /// <summary>Returns the API server URL to show (from the request, or read from the kubeconfig).</summary>

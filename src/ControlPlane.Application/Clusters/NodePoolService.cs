@@ -26,7 +26,7 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
             request.PricePerGpuHour ?? -1);
         ValidateShape(errors, shape);
         errors.ThrowIfAny();
-        await EnsureTenantExistsAsync(request.DedicatedTenant, cancellationToken);
+        await db.EnsureTenantFieldAsync("dedicatedTenant", request.DedicatedTenant, cancellationToken);
 
         var cluster = await clusters.LoadAsync(clusterName, cancellationToken);
         if (await db.NodePools.AnyAsync(p => p.ClusterId == cluster.Id && p.Name == request.Name, cancellationToken))
@@ -64,7 +64,7 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
         CancellationToken cancellationToken)
     {
         var clearDedication = request.DedicatedTenant is { Length: 0 };
-        await EnsureTenantExistsAsync(clearDedication ? null : request.DedicatedTenant, cancellationToken);
+        await db.EnsureTenantFieldAsync("dedicatedTenant", clearDedication ? null : request.DedicatedTenant, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
             var pool = await LoadAsync(clusterName, name, cancellationToken, tracking: true, forUpdate: true);
@@ -144,14 +144,6 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
         foreach (var (key, problem) in Labels.Validate(shape.Labels))
         {
             errors.Add($"labels.{key}", problem);
-        }
-    }
-
-    private async Task EnsureTenantExistsAsync(string? tenant, CancellationToken cancellationToken)
-    {
-        if (tenant is not null && !await db.Tenants.AnyAsync(t => t.Name == tenant, cancellationToken))
-        {
-            throw new ValidationFailedException(new Dictionary<string, string[]> { ["dedicatedTenant"] = [$"tenant '{tenant}' does not exist"] });
         }
     }
 

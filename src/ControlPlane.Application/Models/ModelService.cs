@@ -1,6 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
+using ControlPlane.Application.Placements;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Models;
 
 /// <summary>A tenant's models: create, read, describe, delete (with their versions, aliases and stored bytes).</summary>
-public sealed class ModelService(IControlPlaneDb db, AuditTrail audit, TimeProvider clock)
+public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<ModelResponse>> CreateAsync(string tenantName, CreateModelRequest request, CancellationToken cancellationToken)
     {
@@ -35,7 +36,7 @@ public sealed class ModelService(IControlPlaneDb db, AuditTrail audit, TimeProvi
 
     public async Task<Page<ModelResponse>> ListAsync(string tenantName, PageRequest page, CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var query = db.Models.AsNoTracking().Where(m => m.TenantId == tenantId);
         if (page.After is { } after)
         {
@@ -84,9 +85,7 @@ public sealed class ModelService(IControlPlaneDb db, AuditTrail audit, TimeProvi
             var storedBytes = versions.Where(v => v.State == ModelVersionState.Ready).Sum(v => v.SizeBytes);
             if (storedBytes > 0)
             {
-                var quota = await db.Quotas.FromSql(
-                        $"SELECT q.*, q.xmin FROM quotas q WHERE q.tenant_id = {model.TenantId} AND q.resource = {QuotaResource.StorageBytes} FOR UPDATE")
-                    .FirstOrDefaultAsync(cancellationToken);
+                var quota = (await ledger.LockQuotasAsync(model.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 quota?.Release(storedBytes, clock.GetUtcNow());
             }
 
@@ -101,17 +100,13 @@ public sealed class ModelService(IControlPlaneDb db, AuditTrail audit, TimeProvi
 
     internal async Task<Model> LoadAsync(string tenantName, string name, bool tracking, CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var query = tracking ? db.Models : db.Models.AsNoTracking();
         return await query.FirstOrDefaultAsync(m => m.TenantId == tenantId && m.Name == name, cancellationToken)
             ?? throw new ResourceNotFoundException("model", name);
     }
 
     internal static string Target(string tenant, string model) => $"tenants/{tenant}/models/{model}";
-
-    private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>
-        await db.Tenants.Where(t => t.Name == tenantName).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
-        ?? throw new ResourceNotFoundException("tenant", tenantName);
 
     private static void ValidateDescription(FieldErrors errors, string? description, string? task, IReadOnlyDictionary<string, string>? labels)
     {

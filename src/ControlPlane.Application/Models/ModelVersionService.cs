@@ -2,6 +2,7 @@ using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
+using ControlPlane.Application.Placements;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
@@ -14,7 +15,7 @@ namespace ControlPlane.Application.Models;
 /// Immutable, content-addressed versions: registered by digest with a presigned upload, finalized by verifying the
 /// stored bytes (size and streamed SHA-256), counted against storage.bytes, pulled with short-lived credentials.
 /// </summary>
-public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, IArtifactStore store, ITokenMinter tokens,
+public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, CapacityLedger ledger, IArtifactStore store, ITokenMinter tokens,
     ICallerContext caller, IOptions<ModelRegistryOptions> options, AuditTrail audit, TimeProvider clock)
 {
     private const int MaxProvenanceText = 500;
@@ -94,9 +95,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             target.Finalize(stored.Exists, stored.SizeBytes, stored.Sha256Hex, now);
             if (target.State == ModelVersionState.Ready)
             {
-                var quota = await db.Quotas.FromSql(
-                        $"SELECT q.*, q.xmin FROM quotas q WHERE q.tenant_id = {target.TenantId} AND q.resource = {QuotaResource.StorageBytes} FOR UPDATE")
-                    .FirstOrDefaultAsync(cancellationToken);
+                var quota = (await ledger.LockQuotasAsync(target.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 if (quota is null || !quota.CanReserve(target.SizeBytes))
                 {
                     throw new ConflictException("quota-exceeded", "Quota storage.bytes no longer has room for this version; raise it or delete other versions, then finalize again.");
@@ -129,8 +128,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             }
 
             var serving = await db.Placements.Where(p => p.TenantId == found.TenantId && p.ModelDigest == found.Digest
-                    && p.Phase != Domain.Placements.PlacementPhase.Terminated && p.Phase != Domain.Placements.PlacementPhase.Failed
-                    && p.Phase != Domain.Placements.PlacementPhase.Succeeded)
+                    && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase))
                 .Select(p => p.Name).ToListAsync(cancellationToken);
             if (serving.Count > 0)
             {
@@ -139,9 +137,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
             if (found.State == ModelVersionState.Ready)
             {
-                var quota = await db.Quotas.FromSql(
-                        $"SELECT q.*, q.xmin FROM quotas q WHERE q.tenant_id = {found.TenantId} AND q.resource = {QuotaResource.StorageBytes} FOR UPDATE")
-                    .FirstOrDefaultAsync(cancellationToken);
+                var quota = (await ledger.LockQuotasAsync(found.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 quota?.Release(found.SizeBytes, clock.GetUtcNow());
             }
 

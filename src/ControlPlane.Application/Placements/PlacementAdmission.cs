@@ -30,8 +30,8 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         var spec = PlacementValidation.ToSpec(request);
         var tenant = await TenantAsync(tenantName, cancellationToken);
         tenant.EnsureCanCreate();
-        if (await db.Placements.AnyAsync(p => p.TenantId == tenant.Id && p.Name == request.Name
-                && p.Phase != PlacementPhase.Failed && p.Phase != PlacementPhase.Succeeded && p.Phase != PlacementPhase.Terminated, cancellationToken))
+        if (await db.Placements.AnyAsync(p => p.TenantId == tenant.Id && p.Name == request.Name && !PlacementPhases.Finished.Contains(p.Phase),
+                cancellationToken))
         {
             throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
         }

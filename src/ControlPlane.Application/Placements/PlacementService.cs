@@ -21,7 +21,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
     public async Task<Page<PlacementResponse>> ListAsync(string tenantName, PageRequest page, PlacementPhase? phase, PlacementKind? kind,
         CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var query = db.Placements.AsNoTracking().Where(p => p.TenantId == tenantId);
         query = phase is { } ph ? query.Where(p => p.Phase == ph) : query.Where(p => p.Phase != PlacementPhase.Terminated);
         if (kind is { } k)
@@ -143,11 +143,11 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
 
     private async Task<Placement> LoadAsync(string tenantName, string name, bool tracking, CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var query = tracking ? db.Placements : db.Placements.AsNoTracking();
         // The live placement of that name, or else the most recent finished one.
         return await query.Where(p => p.TenantId == tenantId && p.Name == name)
-            .OrderBy(p => p.Phase == PlacementPhase.Terminated || p.Phase == PlacementPhase.Failed || p.Phase == PlacementPhase.Succeeded)
+            .OrderBy(p => PlacementPhases.Finished.Contains(p.Phase))
             .ThenByDescending(p => p.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("placement", name);
     }
@@ -158,16 +158,12 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
     /// </summary>
     private async Task<Placement> LoadForChangeAsync(string tenantName, string name, CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         return await db.Placements.FromSql(
                 $"SELECT p.*, p.xmin FROM placements p WHERE p.tenant_id = {tenantId} AND p.name = {name} AND p.phase NOT IN ('Failed', 'Succeeded', 'Terminated') FOR UPDATE")
             .FirstOrDefaultAsync(cancellationToken)
             ?? await LoadAsync(tenantName, name, tracking: true, cancellationToken);
     }
-
-    private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>
-        await db.Tenants.Where(t => t.Name == tenantName).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
-        ?? throw new ResourceNotFoundException("tenant", tenantName);
 
     private async Task<ILookup<Guid, PlacementTransition>> TransitionsAsync(List<Guid> ids, CancellationToken cancellationToken) =>
         (await db.PlacementTransitions.AsNoTracking().Where(t => ids.Contains(t.PlacementId)).OrderBy(t => t.Id).ToListAsync(cancellationToken))

@@ -11,7 +11,7 @@ public sealed class QuotaService(IControlPlaneDb db, AuditTrail audit, TimeProvi
 {
     public async Task<QuotaListResponse> ListAsync(string tenantName, CancellationToken cancellationToken)
     {
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenantId)
             .OrderBy(q => q.Resource).ToListAsync(cancellationToken);
         return new QuotaListResponse(tenantName, quotas.Select(ToResponse).ToList());
@@ -26,7 +26,7 @@ public sealed class QuotaService(IControlPlaneDb db, AuditTrail audit, TimeProvi
         errors.AddIf(request.Limit < 0, "limit", "must not be negative");
         errors.ThrowIfAny();
 
-        var tenantId = await TenantIdAsync(tenantName, cancellationToken);
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var now = clock.GetUtcNow();
         var quota = await db.Quotas.FirstOrDefaultAsync(q => q.TenantId == tenantId && q.Resource == resource, cancellationToken);
         if (quota is null)
@@ -54,10 +54,6 @@ public sealed class QuotaService(IControlPlaneDb db, AuditTrail audit, TimeProvi
         await db.SaveChangesAsync(cancellationToken);
         return new(ToResponse(quota), quota.Version);
     }
-
-    private async Task<Guid> TenantIdAsync(string tenantName, CancellationToken cancellationToken) =>
-        await db.Tenants.Where(t => t.Name == tenantName).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken)
-        ?? throw new ResourceNotFoundException("tenant", tenantName);
 
     private static QuotaResponse ToResponse(Quota q) => new(q.Resource, q.Limit, q.Used, q.Percentage, q.UpdatedAt);
 }

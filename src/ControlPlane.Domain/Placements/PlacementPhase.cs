@@ -28,6 +28,13 @@ public enum PlacementPhase
     Terminated,
 }
 
+/// <summary>Phase sets used in queries.</summary>
+public static class PlacementPhases
+{
+    /// <summary>Phases after which a placement holds nothing and its name can be reused.</summary>
+    public static readonly PlacementPhase[] Finished = [PlacementPhase.Failed, PlacementPhase.Succeeded, PlacementPhase.Terminated];
+}
+
 /// <summary>How urgent a placement is; maps to a Kubernetes PriorityClass.</summary>
 public enum PlacementPriority
 {

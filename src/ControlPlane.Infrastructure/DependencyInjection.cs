@@ -1,7 +1,9 @@
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
@@ -56,6 +58,7 @@ public static class DependencyInjection
                 "ModelRegistry:PullCredentialLifetime must be between 0 and 1 hour.")
             .ValidateOnStart();
         services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
+        services.AddControlPlaneBilling(configuration);
         return services;
     }
 
@@ -89,6 +92,22 @@ public static class DependencyInjection
             services.AddHostedService<ReconcilerWorker>();
             services.AddHostedService<PlacementObserverWorker>();
             services.AddHostedService<ClusterSyncWorker>();
+        }
+    }
+
+    private static void AddControlPlaneBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section))
+            .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero && o.MaxFutureSkew <= TimeSpan.FromDays(1), "Billing:MaxFutureSkew must be between 0 and 1 day.")
+            .Validate(o => o.AdmissionCostHorizon > TimeSpan.Zero, "Billing:AdmissionCostHorizon must be positive.")
+            .Validate(o => o.StatementGracePeriod >= TimeSpan.Zero, "Billing:StatementGracePeriod must not be negative.")
+            .ValidateOnStart();
+        services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.Section))
+            .Validate(o => o.Interval > TimeSpan.Zero, "Metering:Interval must be positive.").ValidateOnStart();
+        services.AddScoped<IUsageStore, PostgresUsageStore>();
+        if (configuration.GetValue(MeteringOptions.Section + ":" + nameof(MeteringOptions.Enabled), true))
+        {
+            services.AddHostedService<MeteringWorker>();
         }
     }
 

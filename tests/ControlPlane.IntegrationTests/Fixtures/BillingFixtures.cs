@@ -20,6 +20,39 @@ public class BillingApp : ControlPlaneApp
         await scope.ServiceProvider.GetRequiredService<Application.Billing.SystemMetering>().AccrueAsync(now, CancellationToken.None);
     }
 
+    /// <summary>Seconds the worker accrues by <paramref name="now"/>: whole minutes up to now − settle delay, from the running time.</summary>
+    public static decimal ExpectedSeconds(DateTimeOffset runningAt, DateTimeOffset now, int gpus)
+    {
+        var upTo = now - Application.Billing.SystemMetering.SettleDelay;
+        upTo = new DateTimeOffset(upTo.UtcTicks - (upTo.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        return (upTo - runningAt).Ticks / (decimal)TimeSpan.TicksPerSecond * gpus;
+    }
+
+    public async Task<(HttpClient Client, DateTimeOffset RunningAt)> RunningPlacementAsync(string tenant, string name, int replicas)
+    {
+        await this.EnsurePriceBookAsync();
+        var emulator = await EmulatorAsync();
+        var cluster = "c-" + tenant;
+        await this.RegisterClusterAsync(cluster, region: "r-" + tenant);
+        await this.CreatePoolAsync(cluster, GpuFleet.H100OnDemand("pool-" + tenant));
+        var sa = await CreateTenantWithAccountAsync(tenant, "developer");
+        await this.RestrictToRegionAsync(tenant, "r-" + tenant);
+        await this.SetQuotaAsync(tenant, "gpu.h100", 8);
+        await this.SetQuotaAsync(tenant, "placements", 4);
+        var client = ClientWithToken(sa.Token);
+        await (await client.PostAsJsonAsync($"/v1/tenants/{tenant}/placements", new
+        {
+            name, kind = "inference", image = "registry.example/llm:1", replicas = new { min = replicas, max = replicas },
+            resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+        })).ExpectAsync(HttpStatusCode.Created);
+        await client.WaitForPlacementAsync(tenant, name, p => p.Phase() == "applying" && emulator.Get("apps/v1", "deployments", "t-" + tenant, name) is not null);
+        emulator.MarkReady(tenant, name, replicas);
+        var running = await client.WaitForPlacementAsync(tenant, name, p => p.Phase() == "running");
+        var runningAt = running.GetProperty("status").GetProperty("transitions").EnumerateArray()
+            .Single(t => t.GetProperty("phase").GetString() == "running").GetProperty("at").GetDateTimeOffset();
+        return (client, runningAt);
+    }
+
     public async Task EvaluateBudgetsAsync()
     {
         using var scope = Services.CreateScope();

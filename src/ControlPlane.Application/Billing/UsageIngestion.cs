@@ -173,9 +173,11 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
 
         var dimensions = e.Data.Dimensions ?? [];
         if (dimensions.Count > UsageDimensions.MaxCount
-            || dimensions.Any(d => d.Key.Length is 0 or > UsageDimensions.MaxLength || d.Value is null || d.Value.Length > UsageDimensions.MaxLength))
+            || dimensions.Any(d => d.Key.Length is 0 or > UsageDimensions.MaxLength || d.Key.Contains('=', StringComparison.Ordinal)
+                || d.Value is null || d.Value.Length > UsageDimensions.MaxLength || d.Key.Any(char.IsControl) || d.Value.Any(char.IsControl)))
         {
-            return $"data.dimensions: at most {UsageDimensions.MaxCount}, names and values of at most {UsageDimensions.MaxLength} characters";
+            return $"data.dimensions: at most {UsageDimensions.MaxCount}; names (without '=') and values of at most "
+                + $"{UsageDimensions.MaxLength} characters, no control characters";
         }
 
         record = new UsageRecord(tenantId, e.Source, e.Id, e.Type!, e.Subject ?? "", time.ToUniversalTime(), quantity,

@@ -25,7 +25,8 @@ public sealed class Statement
         Currency = currency,
         Lines = [.. lines],
         Total = lines.Sum(l => l.Amount),
-        ClosedAt = now,
+        // PostgreSQL keeps microseconds: the statement answered at closing is the one every later read returns.
+        ClosedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero),
         ClosedBy = closedBy,
     };
 }

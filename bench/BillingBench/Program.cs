@@ -116,11 +116,7 @@ await using (var load = db.CreateCommand("""
     INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimensions, dimension_key)
     SELECT t.id, 'bench/bulk', 'e' || g, (ARRAY['tokens-in','tokens-out','inferences','egress-bytes'])[1 + g % 4], 'p' || (g % 7),
            $2 + ((g % $3) * interval '1 second'), 1 + g % 1000, jsonb_build_object('model', 'm' || (g % 5)), 'model=m' || (g % 5)
-    FROM tenants t, generate_series(1::bigint, $1) g WHERE t.name = 'bigco';
-    INSERT INTO usage_hourly (tenant_id, hour, meter, dimension_key, subject, dimensions, quantity, events)
-    SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, min(dimensions::text)::jsonb, sum(quantity), count(*)
-    FROM usage_events WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'bigco') GROUP BY 1, 2, 3, 4, 5;
-    ANALYZE usage_events; ANALYZE usage_hourly;
+    FROM tenants t, generate_series(1::bigint, $1) g WHERE t.name = 'bigco'
     """))
 {
     load.CommandTimeout = 0;
@@ -128,6 +124,22 @@ await using (var load = db.CreateCommand("""
     load.Parameters.AddWithValue(monthStart);
     load.Parameters.AddWithValue((long)Math.Max(1, (now.AddMinutes(-5) - monthStart).TotalSeconds));
     await load.ExecuteNonQueryAsync();
+}
+
+foreach (var sql in new[]
+{
+    """
+    INSERT INTO usage_hourly (tenant_id, hour, meter, dimension_key, subject, dimensions, quantity, events)
+    SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, min(dimensions::text)::jsonb, sum(quantity), count(*)
+    FROM usage_events WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'bigco') GROUP BY 1, 2, 3, 4, 5
+    """,
+    "ANALYZE usage_events",
+    "ANALYZE usage_hourly",
+})
+{
+    await using var step = db.CreateCommand(sql);
+    step.CommandTimeout = 0;
+    await step.ExecuteNonQueryAsync();
 }
 
 bulk.Stop();

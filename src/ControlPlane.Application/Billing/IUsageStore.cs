@@ -30,9 +30,9 @@ public interface IUsageStore
 
     /// <summary>
     /// Locks the meter's watermark row unless another replica holds it (then null): every minute before the returned
-    /// time is accrued. A meter never accrued starts at <paramref name="initial"/>.
+    /// time is accrued. A meter never accrued starts where <paramref name="initial"/> says.
     /// </summary>
-    Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, DateTimeOffset initial, CancellationToken cancellationToken);
+    Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken);
 
     Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken);
 }

@@ -54,7 +54,7 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
     /// <summary>One step of one meter; null when there is nothing to do or another replica holds the meter.</summary>
     private async Task<int?> AccrueStepAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
-        var from = await store.TryLockWatermarkAsync(meter, await InitialWatermarkAsync(meter, upTo, cancellationToken), cancellationToken);
+        var from = await store.TryLockWatermarkAsync(meter, () => InitialWatermarkAsync(meter, upTo, cancellationToken), cancellationToken);
         if (from is not { } start || start >= upTo)
         {
             return null;

@@ -167,7 +167,7 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public async Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, DateTimeOffset initial, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
         await using (var ensure = new NpgsqlCommand("INSERT INTO metering_watermarks (meter, up_to) VALUES (@meter, NULL) ON CONFLICT DO NOTHING",
@@ -179,13 +179,13 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
 
         await using var command = new NpgsqlCommand("SELECT up_to FROM metering_watermarks WHERE meter = @meter FOR UPDATE SKIP LOCKED", connection);
         command.Parameters.AddWithValue("meter", meter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var upTo = await command.ExecuteScalarAsync(cancellationToken);
+        if (upTo is null)
         {
             return null; // another replica is accruing this meter
         }
 
-        return reader.IsDBNull(0) ? initial : reader.GetFieldValue<DateTimeOffset>(0);
+        return upTo is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero) : await initial();
     }
 
     public async Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)

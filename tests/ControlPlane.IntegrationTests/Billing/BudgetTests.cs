@@ -65,6 +65,14 @@ public sealed class BudgetTests(BillingApp app) : IClassFixture<BillingApp>
         fresh.Headers.TryAddWithoutValidation("If-Match", etag);
         await (await capped.SendAsync(fresh)).ExpectAsync(HttpStatusCode.OK);
         await (await AdmitAsync(capped, "capped", "llm")).ExpectAsync(HttpStatusCode.Created);
+
+        // Growing a placement admits the difference: 8.00 + 4 more GPUs × 3.60 = 22.40 > 20.
+        using var grow = new HttpRequestMessage(HttpMethod.Patch, "/v1/tenants/capped/placements/llm")
+        {
+            Content = JsonContent.Create(new { replicas = new { min = 5, max = 5 } }),
+        };
+        var growRefused = await (await capped.SendAsync(grow)).ExpectProblemAsync(HttpStatusCode.Conflict, "budget-exceeded");
+        Assert.Equal(14.40m, growRefused.GetProperty("estimatedCost").GetDecimal());
     }
 
     [Fact]

@@ -81,6 +81,18 @@ for (var b = 0; b < batches; b++)
     }));
 }
 
+// JIT warm-up on another tenant: the first batches of a fresh process are several times slower.
+var warmupToken = await TenantTokenAsync("warmup");
+foreach (var body in bodies.Take(Math.Min(20, batches)))
+{
+    using var warm = new HttpRequestMessage(HttpMethod.Post, "/v1/usage-events:batch")
+    {
+        Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+    };
+    warm.Headers.Authorization = new AuthenticationHeaderValue("Bearer", warmupToken);
+    (await http.SendAsync(warm)).EnsureSuccessStatusCode();
+}
+
 long accepted = 0, duplicates = 0, failures = 0, next = -1;
 var stopwatch = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
@@ -113,9 +125,9 @@ var ingestionOk = failures == 0 && stored == nextId && accepted == nextId && dup
 // 2. Ten million events this month for bigco, bulk-loaded (the rollup built from them the way ingestion would).
 var bulk = Stopwatch.StartNew();
 await using (var load = db.CreateCommand("""
-    INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimensions, dimension_key)
+    INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
     SELECT t.id, 'bench/bulk', 'e' || g, (ARRAY['tokens-in','tokens-out','inferences','egress-bytes'])[1 + g % 4], 'p' || (g % 7),
-           $2 + ((g % $3) * interval '1 second'), 1 + g % 1000, jsonb_build_object('model', 'm' || (g % 5)), 'model=m' || (g % 5)
+           $2 + ((g % $3) * interval '1 second'), 1 + g % 1000, 'model=m' || (g % 5)
     FROM tenants t, generate_series(1::bigint, $1) g WHERE t.name = 'bigco'
     """))
 {
@@ -129,8 +141,8 @@ await using (var load = db.CreateCommand("""
 foreach (var sql in new[]
 {
     """
-    INSERT INTO usage_hourly (tenant_id, hour, meter, dimension_key, subject, dimensions, quantity, events)
-    SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, min(dimensions::text)::jsonb, sum(quantity), count(*)
+    INSERT INTO usage_hourly (tenant_id, hour, meter, dimension_key, subject, quantity, events)
+    SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, sum(quantity), count(*)
     FROM usage_events WHERE tenant_id = (SELECT id FROM tenants WHERE name = 'bigco') GROUP BY 1, 2, 3, 4, 5
     """,
     "ANALYZE usage_events",

@@ -113,7 +113,6 @@ namespace ControlPlane.Migrations.Migrations
                     subject text NOT NULL,
                     time timestamptz NOT NULL,
                     quantity numeric NOT NULL CHECK (quantity >= 0),
-                    dimensions jsonb NOT NULL,
                     dimension_key text NOT NULL,
                     ingested_at timestamptz NOT NULL DEFAULT now(),
                     CONSTRAINT pk_usage_events PRIMARY KEY (tenant_id, source, event_id)
@@ -125,7 +124,6 @@ namespace ControlPlane.Migrations.Migrations
                     meter text NOT NULL,
                     dimension_key text NOT NULL,
                     subject text NOT NULL,
-                    dimensions jsonb NOT NULL,
                     quantity numeric NOT NULL,
                     events bigint NOT NULL,
                     CONSTRAINT pk_usage_hourly PRIMARY KEY (tenant_id, hour, meter, dimension_key, subject)

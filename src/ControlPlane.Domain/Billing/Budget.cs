@@ -34,7 +34,7 @@ public sealed class Budget
         AlertThresholds.Where(t => MonthlyAmount <= 0 ? spend > 0 || t == 0 : spend * 100m >= MonthlyAmount * t);
 }
 
-/// <summary>A threshold crossing of one month, recorded once.</summary>
+/// <summary>A threshold crossing of one month, recorded once (inserted by BudgetAlerts with ON CONFLICT DO NOTHING).</summary>
 public sealed class BudgetAlert
 {
     private BudgetAlert()
@@ -46,7 +46,4 @@ public sealed class BudgetAlert
     public int Threshold { get; private set; }
     public decimal Spend { get; private set; }
     public DateTimeOffset At { get; private set; }
-
-    public static BudgetAlert Of(Guid tenantId, DateOnly month, int threshold, decimal spend, DateTimeOffset at) =>
-        new() { TenantId = tenantId, Month = month, Threshold = threshold, Spend = spend, At = at };
 }

@@ -44,4 +44,9 @@ public static class UsageDimensions
     /// </summary>
     public static string KeyOf(IReadOnlyDictionary<string, string> dimensions) =>
         string.Join('\n', dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Key + "=" + d.Value));
+
+    /// <summary>The dimension set a key was made of (names never contain '=', names and values no control characters).</summary>
+    public static IReadOnlyDictionary<string, string> Parse(string key) => key.Length == 0
+        ? new Dictionary<string, string>(StringComparer.Ordinal)
+        : key.Split('\n').Select(pair => pair.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 }

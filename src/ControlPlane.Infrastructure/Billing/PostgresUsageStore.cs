@@ -1,5 +1,4 @@
 using System.Data;
-using System.Text.Json;
 using ControlPlane.Application.Billing;
 using ControlPlane.Domain.Billing;
 using ControlPlane.Infrastructure.Persistence;
@@ -13,28 +12,29 @@ namespace ControlPlane.Infrastructure.Billing;
 /// usage_events (append-only, unique by tenant + source + id) and usage_hourly (the rollup statements read), written
 /// set-wise: the batch is binary-COPYed into a temporary staging table, then one statement inserts the new events
 /// (ON CONFLICT DO NOTHING decides what is new, also between concurrent identical batches) and adds exactly those to
-/// the rollup. Both tables are hand-written in the Billing migration.
+/// the rollup. Both tables are hand-written in the Billing migration. Dimensions are stored as their canonical key
+/// (UsageDimensions.KeyOf, reversible with UsageDimensions.Parse): no JSON to parse per row on the way in or out.
 /// </summary>
 internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
 {
     private const string CreateStaging = """
         CREATE TEMP TABLE IF NOT EXISTS usage_staging (
             ordinal integer NOT NULL, tenant_id uuid NOT NULL, source text NOT NULL, event_id text NOT NULL, meter text NOT NULL,
-            subject text NOT NULL, time timestamptz NOT NULL, quantity numeric NOT NULL, dimensions jsonb NOT NULL, dimension_key text NOT NULL
+            subject text NOT NULL, time timestamptz NOT NULL, quantity numeric NOT NULL, dimension_key text NOT NULL
         ) ON COMMIT DELETE ROWS
         """;
 
     // Sorted inserts and upserts: concurrent batches take their row locks in the same order and cannot deadlock.
     private const string Merge = """
         WITH inserted AS (
-            INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimensions, dimension_key)
-            SELECT DISTINCT ON (tenant_id, source, event_id) tenant_id, source, event_id, meter, subject, time, quantity, dimensions, dimension_key
+            INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
+            SELECT DISTINCT ON (tenant_id, source, event_id) tenant_id, source, event_id, meter, subject, time, quantity, dimension_key
             FROM usage_staging ORDER BY tenant_id, source, event_id, ordinal
             ON CONFLICT DO NOTHING
-            RETURNING tenant_id, meter, time, dimension_key, subject, dimensions, quantity
+            RETURNING tenant_id, meter, time, dimension_key, subject, quantity
         ), rolled AS (
-            INSERT INTO usage_hourly AS h (tenant_id, hour, meter, dimension_key, subject, dimensions, quantity, events)
-            SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, min(dimensions::text)::jsonb, sum(quantity), count(*)
+            INSERT INTO usage_hourly AS h (tenant_id, hour, meter, dimension_key, subject, quantity, events)
+            SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, sum(quantity), count(*)
             FROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
             ON CONFLICT (tenant_id, hour, meter, dimension_key, subject)
             DO UPDATE SET quantity = h.quantity + excluded.quantity, events = h.events + excluded.events
@@ -45,13 +45,14 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
     public async Task<int> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
-        await using (var create = new NpgsqlCommand(CreateStaging, connection))
+        // Emptied at commit; emptied here too, in case one transaction appends twice.
+        await using (var create = new NpgsqlCommand(CreateStaging + "; DELETE FROM usage_staging", connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var import = await connection.BeginBinaryImportAsync(
-            "COPY usage_staging (ordinal, tenant_id, source, event_id, meter, subject, time, quantity, dimensions, dimension_key) FROM STDIN (FORMAT BINARY)",
+            "COPY usage_staging (ordinal, tenant_id, source, event_id, meter, subject, time, quantity, dimension_key) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             for (var i = 0; i < records.Count; i++)
@@ -66,7 +67,6 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
                 await import.WriteAsync(r.Subject, NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(r.Time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
                 await import.WriteAsync(r.Quantity, NpgsqlDbType.Numeric, cancellationToken);
-                await import.WriteAsync(JsonSerializer.Serialize(r.Dimensions), NpgsqlDbType.Jsonb, cancellationToken);
                 await import.WriteAsync(UsageDimensions.KeyOf(r.Dimensions), NpgsqlDbType.Text, cancellationToken);
             }
 
@@ -74,14 +74,7 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         }
 
         await using var merge = new NpgsqlCommand(Merge, connection);
-        var inserted = (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
-        await using (var clear = new NpgsqlCommand("TRUNCATE usage_staging", connection))
-        {
-            // A second batch in the same transaction must not see this one's rows.
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return inserted;
+        return (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<UsageAggregate>> AggregatesAsync(Guid? tenantId, DateTimeOffset from, DateTimeOffset to, bool fromRawEvents,
@@ -90,12 +83,12 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         var tenantFilter = tenantId is null ? "" : "tenant_id = @tenant AND ";
         var sql = fromRawEvents
             ? $"""
-              SELECT tenant_id, meter, min(dimensions::text), subject, date_trunc('hour', time, 'UTC') AS hour, sum(quantity), count(*)
+              SELECT tenant_id, meter, dimension_key, subject, date_trunc('hour', time, 'UTC') AS hour, sum(quantity), count(*)
               FROM usage_events WHERE {tenantFilter}time >= @from AND time < @to
               GROUP BY tenant_id, meter, dimension_key, subject, hour
               """
             : $"""
-              SELECT tenant_id, meter, dimensions::text, subject, hour, quantity, events
+              SELECT tenant_id, meter, dimension_key, subject, hour, quantity, events
               FROM usage_hourly WHERE {tenantFilter}hour >= @from AND hour < @to
               """;
         return await WithConnectionAsync(async connection =>
@@ -113,11 +106,10 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var json = reader.GetString(2);
-                if (!dimensionCache.TryGetValue(json, out var dimensions))
+                var key = reader.GetString(2);
+                if (!dimensionCache.TryGetValue(key, out var dimensions))
                 {
-                    dimensions = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-                    dimensionCache[json] = dimensions;
+                    dimensionCache[key] = dimensions = UsageDimensions.Parse(key);
                 }
 
                 rows.Add(new UsageAggregate(reader.GetGuid(0), reader.GetString(1), dimensions, reader.GetString(3),

@@ -87,6 +87,15 @@ public sealed class PricingTests
     }
 
     [Fact]
+    public void A_dimension_key_parses_back_into_its_dimensions()
+    {
+        var dimensions = Dims(("model", "llm=v2"), ("gpuModel", "h100"), ("empty", ""));
+
+        Assert.Equal(dimensions.OrderBy(d => d.Key), UsageDimensions.Parse(UsageDimensions.KeyOf(dimensions)).OrderBy(d => d.Key));
+        Assert.Empty(UsageDimensions.Parse(UsageDimensions.KeyOf(Dims())));
+    }
+
+    [Fact]
     public void Budget_thresholds_are_reached_at_their_share_of_the_amount()
     {
         var budget = Budget.Create(Tenant, 10m, [100, 50, 80, 50], hardCap: true, Nov);

@@ -25,6 +25,7 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         """;
 
     // Sorted inserts and upserts: concurrent batches take their row locks in the same order and cannot deadlock.
+    // Hours are date_bin'd from a UTC origin: plain arithmetic, independent of the session's time zone.
     private const string Merge = """
         WITH inserted AS (
             INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
@@ -34,7 +35,7 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
             RETURNING tenant_id, meter, time, dimension_key, subject, quantity
         ), rolled AS (
             INSERT INTO usage_hourly AS h (tenant_id, hour, meter, dimension_key, subject, quantity, events)
-            SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, sum(quantity), count(*)
+            SELECT tenant_id, date_bin('1 hour', time, timestamptz '2000-01-01 00:00:00+00'), meter, dimension_key, subject, sum(quantity), count(*)
             FROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
             ON CONFLICT (tenant_id, hour, meter, dimension_key, subject)
             DO UPDATE SET quantity = h.quantity + excluded.quantity, events = h.events + excluded.events
@@ -83,7 +84,7 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         var tenantFilter = tenantId is null ? "" : "tenant_id = @tenant AND ";
         var sql = fromRawEvents
             ? $"""
-              SELECT tenant_id, meter, dimension_key, subject, date_trunc('hour', time, 'UTC') AS hour, sum(quantity), count(*)
+              SELECT tenant_id, meter, dimension_key, subject, date_bin('1 hour', time, timestamptz '2000-01-01 00:00:00+00') AS hour, sum(quantity), count(*)
               FROM usage_events WHERE {tenantFilter}time >= @from AND time < @to
               GROUP BY tenant_id, meter, dimension_key, subject, hour
               """

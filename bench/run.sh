@@ -217,7 +217,7 @@ if [[ "${BENCH_ONLY:-}" == "billing" ]]; then
   log "billing benchmark (bulk-loading ${BENCH_BILLING_EVENTS:-10000000} events takes a few minutes)"
   BILLING_STATUS=0
   dotnet "$WORK/out/billingbench/BillingBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
-    --connection "$CS" --batches "${BENCH_BILLING_BATCHES:-300}" --events "${BENCH_BILLING_EVENTS:-10000000}" \
+    --connection "$CS" --batches "${BENCH_BILLING_BATCHES:-1500}" --events "${BENCH_BILLING_EVENTS:-10000000}" \
     >"$WORK/billing.md" 2>"$WORK/billing.err" || BILLING_STATUS=$?
   if [[ "$BILLING_STATUS" -ne 0 && "$BILLING_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/billing.err" >&2; die "BillingBench failed"; fi
   mkdir -p "$BENCH_DIR/results"

@@ -21,7 +21,7 @@ string Arg(string name, string fallback)
 
 var api = new Uri(Arg("--api", "http://127.0.0.1:58080"));
 var connectionString = Arg("--connection", "");
-var batches = int.Parse(Arg("--batches", "300"), CultureInfo.InvariantCulture);
+var batches = int.Parse(Arg("--batches", "1500"), CultureInfo.InvariantCulture);
 var bulkEvents = long.Parse(Arg("--events", "10000000"), CultureInfo.InvariantCulture);
 const int BatchSize = 1000;
 const int Resent = 100;

@@ -6,6 +6,7 @@ using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Quotas;
 using ControlPlane.Application.ServiceAccounts;
 using ControlPlane.Application.Tenants;
+using ControlPlane.Application.WorkloadIdentity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Application;
@@ -37,6 +38,8 @@ public static class DependencyInjection
         services.AddScoped<ModelService>();
         services.AddScoped<ModelVersionService>();
         services.AddScoped<ModelAliasService>();
+        services.AddScoped<WorkloadIdentityVerifier>();
+        services.AddScoped<WorkloadPullGrants>();
         return services;
     }
 }

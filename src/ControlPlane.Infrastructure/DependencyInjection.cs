@@ -106,6 +106,13 @@ public static class DependencyInjection
             {
                 server.SetTokenEndpointUris("connect/token");
                 server.AllowClientCredentialsFlow();
+                // Workload identity: pods exchange their projected service-account token (no client secret) for a
+                // model-pull token. Anonymous clients are accepted for that grant only: client_credentials still
+                // requires a client id and secret.
+                server.AllowTokenExchangeFlow();
+                server.AcceptAnonymousClients();
+                server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
+                server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
                 // Access tokens are plain signed JWTs that any standard library can verify against the JWKS.
                 server.DisableAccessTokenEncryption();
                 server.AddEphemeralEncryptionKey();

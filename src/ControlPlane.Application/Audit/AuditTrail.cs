@@ -8,7 +8,8 @@ public sealed class AuditTrail(IControlPlaneDb db, ICallerContext context, TimeP
 {
     public const string Succeeded = "succeeded";
 
-    public void Record(string action, string target, string? tenant, IDictionary<string, string>? details = null) =>
+    /// <param name="actor">Who acted, when not the authenticated caller (a workload identified by its own token).</param>
+    public void Record(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null) =>
         db.AuditEvents.Add(AuditEvent.Record(
-            clock.GetUtcNow(), context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details));
+            clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details));
 }

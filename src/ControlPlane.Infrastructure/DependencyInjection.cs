@@ -113,6 +113,9 @@ public static class DependencyInjection
                 server.AcceptAnonymousClients();
                 server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
                 server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
+                // The only resources are model-version digests, checked against the workload's tenant by the token
+                // endpoint itself (invalid_target); OpenIddict's static resource list cannot know them.
+                server.DisableResourceValidation();
                 // Access tokens are plain signed JWTs that any standard library can verify against the JWKS.
                 server.DisableAccessTokenEncryption();
                 server.AddEphemeralEncryptionKey();

@@ -127,9 +127,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
                 throw new ConflictException("version-in-use", $"Version {found.Number} is the target of alias(es) {string.Join(", ", aliases)}; move them first.");
             }
 
-            var serving = await db.Placements.Where(p => p.TenantId == found.TenantId && p.ModelDigest == found.Digest
-                    && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase))
-                .Select(p => p.Name).ToListAsync(cancellationToken);
+            var serving = await LivePlacementsServing(found).Select(p => p.Name).ToListAsync(cancellationToken);
             if (serving.Count > 0)
             {
                 throw new ConflictException("version-in-use", $"Version {found.Number} is served by live placement(s) {string.Join(", ", serving)}.");
@@ -186,8 +184,15 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
         var descendants = all.Where(x => x.Version.Provenance.BaseModelDigest == found.Digest)
             .Select(x => new LineageNode(x.Model, x.Version.Number, x.Version.Digest)).ToList();
-        return new LineageResponse(new LineageNode(modelName, found.Number, found.Digest), ancestors, found.Provenance.ProducingPlacement, descendants);
+        var servedBy = await LivePlacementsServing(found).OrderBy(p => p.Name)
+            .Select(p => new ServingPlacement(p.Name, p.Phase)).ToListAsync(cancellationToken);
+        return new LineageResponse(new LineageNode(modelName, found.Number, found.Digest), ancestors, found.Provenance.ProducingPlacement,
+            descendants, servedBy);
     }
+
+    private IQueryable<Domain.Placements.Placement> LivePlacementsServing(ModelVersion version) =>
+        db.Placements.AsNoTracking().Where(p => p.TenantId == version.TenantId && p.ModelDigest == version.Digest
+            && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase));
 
     /// <summary>A version by number ("3") or by digest ("sha256:…").</summary>
     internal async Task<ModelVersion> LoadAsync(string tenantName, string modelName, string version, bool tracking, CancellationToken cancellationToken)

@@ -1,4 +1,7 @@
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Infrastructure.Audit;
+using Npgsql;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
@@ -40,6 +43,10 @@ public static class DependencyInjection
             .UseSnakeCaseNamingConvention()
             .UseOpenIddict());
         services.AddScoped<IControlPlaneDb>(sp => sp.GetRequiredService<ControlPlaneDbContext>());
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+        services.AddSingleton<GroupCommitAuditLog>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<GroupCommitAuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitAuditLog>());
         services.AddScoped<IIdempotencyStore, PostgresIdempotencyStore>();
         services.AddScoped<IClientCredentialsStore, OpenIddictClientCredentialsStore>();
         services.AddSingleton<OperatorClientSeeder>();

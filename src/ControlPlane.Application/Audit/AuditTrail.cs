@@ -4,7 +4,7 @@ using ControlPlane.Domain.Audit;
 namespace ControlPlane.Application.Audit;
 
 /// <summary>Adds an audit event to the unit of work, so that it commits (or not) together with the mutation it describes.</summary>
-public sealed class AuditTrail(IControlPlaneDb db, ICallerContext context, TimeProvider clock)
+public sealed class AuditTrail(IControlPlaneDb db, IAuditLog log, ICallerContext context, TimeProvider clock)
 {
     public const string Succeeded = "succeeded";
 
@@ -12,4 +12,13 @@ public sealed class AuditTrail(IControlPlaneDb db, ICallerContext context, TimeP
     public void Record(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null) =>
         db.AuditEvents.Add(AuditEvent.Record(
             clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details));
+
+    /// <summary>
+    /// Commits an event that accompanies no other write (e.g. credentials handed out), batched with concurrent ones:
+    /// one round trip and one commit for many requests, and still durable before the caller answers.
+    /// </summary>
+    public Task AppendAsync(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null,
+        CancellationToken cancellationToken = default) =>
+        log.AppendAsync(AuditEvent.Record(
+            clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details), cancellationToken);
 }

@@ -152,7 +152,9 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     /// <summary>A token (audience model-store) and a presigned GET for exactly this version, expiring together.</summary>
     public async Task<PullCredentialsResponse> PullCredentialsAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
-        var found = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
+        // The hot path: one query by names; only when it finds nothing does LoadAsync say which part is missing.
+        var found = await FindByNamesAsync(tenantName, modelName, version, cancellationToken)
+            ?? await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
         if (found.State != ModelVersionState.Ready)
         {
             throw new ConflictException("version-not-ready", $"Version {found.Number} is {Wire(found.State)}; only a ready version can be pulled.");
@@ -161,8 +163,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var lifetime = options.Value.PullCredentialLifetime;
         var token = tokens.MintModelPullToken(caller.Caller.Subject, tenantName, found.Digest, lifetime);
         var url = store.PresignDownload(found.ArtifactKey, token.ExpiresAt - clock.GetUtcNow());
-        audit.Record("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName);
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName,
+            cancellationToken: cancellationToken);
         return new PullCredentialsResponse(token.Token, url.Url, token.ExpiresAt < url.ExpiresAt ? token.ExpiresAt : url.ExpiresAt);
     }
 
@@ -194,16 +196,25 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         db.Placements.AsNoTracking().Where(p => p.TenantId == version.TenantId && p.ModelDigest == version.Digest
             && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase));
 
+    private Task<ModelVersion?> FindByNamesAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
+    {
+        var query = db.ModelVersions.AsNoTracking().Where(v => db.Models.Any(m => m.Id == v.ModelId && m.Name == modelName
+            && db.Tenants.Any(t => t.Id == m.TenantId && t.Name == tenantName)));
+        return ByNumberOrDigest(query, version).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>A version by number ("3") or by digest ("sha256:…").</summary>
     internal async Task<ModelVersion> LoadAsync(string tenantName, string modelName, string version, bool tracking, CancellationToken cancellationToken)
     {
         var model = await models.LoadAsync(tenantName, modelName, tracking: false, cancellationToken);
         var query = (tracking ? db.ModelVersions : db.ModelVersions.AsNoTracking()).Where(v => v.ModelId == model.Id);
-        query = int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+        return await ByNumberOrDigest(query, version).FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model version", version);
+    }
+
+    private static IQueryable<ModelVersion> ByNumberOrDigest(IQueryable<ModelVersion> query, string version) =>
+        int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
             ? query.Where(v => v.Number == number)
             : query.Where(v => v.Digest == version);
-        return await query.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model version", version);
-    }
 
     private Provenance Validate(RegisterVersionRequest request)
     {

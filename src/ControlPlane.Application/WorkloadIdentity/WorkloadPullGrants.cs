@@ -18,8 +18,8 @@ public sealed class WorkloadPullGrants(IControlPlaneDb db, IArtifactStore store,
         var lifetime = options.Value.PullCredentialLifetime;
         if (resource is null)
         {
-            audit.Record("model.pull-token-exchange", $"tenants/{workload.Tenant}/models", workload.Tenant, Details(workload), actor: workload.Subject);
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models", workload.Tenant, Details(workload),
+                workload.Subject, cancellationToken);
             return new WorkloadPullGrant(workload.Subject, workload.Tenant, null, null, lifetime);
         }
 
@@ -37,9 +37,8 @@ public sealed class WorkloadPullGrants(IControlPlaneDb db, IArtifactStore store,
                 $"Tenant '{workload.Tenant}' has no ready model version with digest {resource}.");
 
         var url = store.PresignDownload(version.ArtifactKey, lifetime);
-        audit.Record("model.pull-token-exchange", $"tenants/{workload.Tenant}/models/{version.Model}/versions/{version.Number}", workload.Tenant,
-            Details(workload), actor: workload.Subject);
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models/{version.Model}/versions/{version.Number}",
+            workload.Tenant, Details(workload), workload.Subject, cancellationToken);
         return new WorkloadPullGrant(workload.Subject, workload.Tenant, resource, url.Url, lifetime);
     }
 

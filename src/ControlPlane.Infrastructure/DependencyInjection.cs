@@ -134,6 +134,7 @@ public static class DependencyInjection
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                validation.Configure(options => options.JsonWebTokenHandler = new ValidatedTokenCache(TimeProvider.System));
                 validation.AddAudiences(ControlPlaneClaims.ApiAudience);
                 validation.UseAspNetCore();
             });

@@ -118,6 +118,7 @@ log "publishing the baseline and the fixed-rate generator"
 publish "$BENCH_DIR/Baseline" "$WORK/out/baseline" || { tail -n 30 "$WORK/publish-baseline.log" >&2; die "the baseline does not build"; }
 publish "$BENCH_DIR/FixedRate" "$WORK/out/fixedrate" || { tail -n 30 "$WORK/publish-fixedrate.log" >&2; die "FixedRate does not build"; }
 publish "$BENCH_DIR/PlacementBench" "$WORK/out/placementbench" || { tail -n 30 "$WORK/publish-placementbench.log" >&2; die "PlacementBench does not build"; }
+publish "$BENCH_DIR/BillingBench" "$WORK/out/billingbench" || { tail -n 30 "$WORK/publish-billingbench.log" >&2; die "BillingBench does not build"; }
 
 # ---------------------------------------------------------------------------------------------------------------------
 # (b) PostgreSQL, throwaway.
@@ -209,6 +210,24 @@ BENCH_CLIENT_SECRET="$(json_field clientSecret <<<"$SA_JSON")"
 SA_TOKEN="$(token_for "$BENCH_CLIENT_ID" "$BENCH_CLIENT_SECRET")" || die "no service-account token"
 expect_status 200 GET "$API/v1/tenants/bench" "$SA_TOKEN" >/dev/null
 [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/tenants/bench")" == "200" ]] || die "the baseline does not find tenant 'bench'"
+
+# Billing (issue 5) alone: BENCH_ONLY=billing bench/run.sh. Ingestion throughput with 10% re-sent events and a
+# duplicate count in the database; a month of BENCH_BILLING_EVENTS (10,000,000) events: statement and full recompute.
+if [[ "${BENCH_ONLY:-}" == "billing" ]]; then
+  log "billing benchmark (bulk-loading ${BENCH_BILLING_EVENTS:-10000000} events takes a few minutes)"
+  BILLING_STATUS=0
+  dotnet "$WORK/out/billingbench/BillingBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
+    --connection "$CS" --batches "${BENCH_BILLING_BATCHES:-300}" --events "${BENCH_BILLING_EVENTS:-10000000}" \
+    >"$WORK/billing.md" 2>"$WORK/billing.err" || BILLING_STATUS=$?
+  if [[ "$BILLING_STATUS" -ne 0 && "$BILLING_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/billing.err" >&2; die "BillingBench failed"; fi
+  mkdir -p "$BENCH_DIR/results"
+  { echo "# ControlPlane billing benchmark"; echo; echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git -C "$REPO_ROOT" rev-parse --short HEAD)"
+    echo "- Service: Release build, Serilog minimum level Warning; PostgreSQL, the service and the generator share the machine"; echo
+    cat "$WORK/billing.md"; } >"$BENCH_DIR/results/billing-latest.md"
+  cat "$WORK/billing.md"
+  log "written to bench/results/billing-latest.md"
+  exit "$BILLING_STATUS"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Measurement helpers. CPU use per process is taken from /proc (utime+stime) around each run.

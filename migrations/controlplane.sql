@@ -652,3 +652,126 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE TABLE budget_alerts (
+        tenant_id uuid NOT NULL,
+        month date NOT NULL,
+        threshold integer NOT NULL,
+        spend numeric NOT NULL,
+        at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_budget_alerts PRIMARY KEY (tenant_id, month, threshold),
+        CONSTRAINT fk_budget_alerts_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE TABLE budgets (
+        tenant_id uuid NOT NULL,
+        monthly_amount numeric NOT NULL,
+        alert_thresholds jsonb NOT NULL,
+        hard_cap boolean NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_budgets PRIMARY KEY (tenant_id),
+        CONSTRAINT ck_budgets_positive CHECK (monthly_amount > 0),
+        CONSTRAINT fk_budgets_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE TABLE price_books (
+        version integer NOT NULL,
+        currency character(3) NOT NULL,
+        effective_from timestamp with time zone NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        created_by character varying(200) NOT NULL,
+        prices jsonb NOT NULL,
+        CONSTRAINT pk_price_books PRIMARY KEY (version)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE TABLE statements (
+        tenant_id uuid NOT NULL,
+        month date NOT NULL,
+        currency character(3) NOT NULL,
+        total numeric NOT NULL,
+        lines jsonb NOT NULL,
+        closed_at timestamp with time zone NOT NULL,
+        closed_by character varying(200) NOT NULL,
+        CONSTRAINT pk_statements PRIMARY KEY (tenant_id, month),
+        CONSTRAINT fk_statements_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE UNIQUE INDEX ix_price_books_effective_from ON price_books (effective_from);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    CREATE TABLE usage_events (
+        tenant_id uuid NOT NULL,
+        source text NOT NULL,
+        event_id text NOT NULL,
+        meter text NOT NULL,
+        subject text NOT NULL,
+        time timestamptz NOT NULL,
+        quantity numeric NOT NULL CHECK (quantity >= 0),
+        dimension_key text NOT NULL,
+        ingested_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT pk_usage_events PRIMARY KEY (tenant_id, source, event_id)
+    );
+    CREATE INDEX ix_usage_events_tenant_id_time ON usage_events (tenant_id, time);
+    CREATE TABLE usage_hourly (
+        tenant_id uuid NOT NULL,
+        hour timestamptz NOT NULL,
+        meter text NOT NULL,
+        dimension_key text NOT NULL,
+        subject text NOT NULL,
+        quantity numeric NOT NULL,
+        events bigint NOT NULL,
+        CONSTRAINT pk_usage_hourly PRIMARY KEY (tenant_id, hour, meter, dimension_key, subject)
+    );
+    CREATE INDEX ix_usage_hourly_hour ON usage_hourly (hour);
+    CREATE TABLE metering_watermarks (
+        meter text PRIMARY KEY,
+        up_to timestamptz
+    );
+    CREATE FUNCTION billing_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    END $$;
+    CREATE TRIGGER usage_events_append_only BEFORE UPDATE OR DELETE ON usage_events
+        FOR EACH STATEMENT EXECUTE FUNCTION billing_append_only();
+    CREATE TRIGGER statements_append_only BEFORE UPDATE OR DELETE ON statements
+        FOR EACH STATEMENT EXECUTE FUNCTION billing_append_only();
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261127195045_Billing', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1,4 +1,5 @@
 using ControlPlane.Application.Audit;
+using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Placements;
@@ -40,6 +41,15 @@ public static class DependencyInjection
         services.AddScoped<ModelAliasService>();
         services.AddScoped<WorkloadIdentityVerifier>();
         services.AddScoped<WorkloadPullGrants>();
+        services.AddSingleton<BillingMetrics>();
+        services.AddScoped<PriceBookService>();
+        services.AddScoped<UsageIngestion>();
+        services.AddScoped<CostService>();
+        services.AddScoped<StatementService>();
+        services.AddScoped<BudgetService>();
+        services.AddScoped<BudgetAlerts>();
+        services.AddScoped<SpendGuard>();
+        services.AddScoped<SystemMetering>();
         return services;
     }
 }

@@ -1,10 +1,11 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
-using ControlPlane.Infrastructure.Audit;
-using Npgsql;
+using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Infrastructure.Audit;
+using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
@@ -18,6 +19,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using OpenIddict.Validation.AspNetCore;
@@ -63,6 +65,7 @@ public static class DependencyInjection
                 "ModelRegistry:PullCredentialLifetime must be between 0 and 1 hour.")
             .ValidateOnStart();
         services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
+        services.AddControlPlaneBilling(configuration);
         return services;
     }
 
@@ -96,6 +99,22 @@ public static class DependencyInjection
             services.AddHostedService<ReconcilerWorker>();
             services.AddHostedService<PlacementObserverWorker>();
             services.AddHostedService<ClusterSyncWorker>();
+        }
+    }
+
+    private static void AddControlPlaneBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section))
+            .Validate(o => o.MaxFutureSkew >= TimeSpan.Zero && o.MaxFutureSkew <= TimeSpan.FromDays(1), "Billing:MaxFutureSkew must be between 0 and 1 day.")
+            .Validate(o => o.AdmissionCostHorizon > TimeSpan.Zero, "Billing:AdmissionCostHorizon must be positive.")
+            .Validate(o => o.StatementGracePeriod >= TimeSpan.Zero, "Billing:StatementGracePeriod must not be negative.")
+            .ValidateOnStart();
+        services.AddOptions<MeteringOptions>().Bind(configuration.GetSection(MeteringOptions.Section))
+            .Validate(o => o.Interval > TimeSpan.Zero, "Metering:Interval must be positive.").ValidateOnStart();
+        services.AddScoped<IUsageStore, PostgresUsageStore>();
+        if (configuration.GetValue(MeteringOptions.Section + ":" + nameof(MeteringOptions.Enabled), true))
+        {
+            services.AddHostedService<MeteringWorker>();
         }
     }
 

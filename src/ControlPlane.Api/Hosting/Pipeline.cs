@@ -52,6 +52,7 @@ internal static class Pipeline
         v1.MapNodePoolsApi();
         v1.MapPlacementsApi();
         v1.MapModelsApi();
+        v1.MapBillingApi();
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ internal sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICaller
 {
     private Caller? _caller;
 
-    public Caller Caller => _caller ??= FromPrincipal(accessor.HttpContext?.User);
+    /// <summary>Outside a request (background workers) the system is the caller.</summary>
+    public Caller Caller => _caller ??= accessor.HttpContext is { } context ? FromPrincipal(context.User) : Caller.System;
 
     public string? RequestId => accessor.HttpContext is { } context ? RequestIds.Of(context) : null;
 

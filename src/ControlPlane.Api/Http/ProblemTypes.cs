@@ -28,6 +28,7 @@ public static class ProblemTypes
         403 => Forbidden,
         404 => NotFound,
         412 => PreconditionFailed,
+        413 => BaseUri + "payload-too-large",
         429 => RateLimited,
         >= 500 => InternalError,
         _ => BaseUri + "http-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),

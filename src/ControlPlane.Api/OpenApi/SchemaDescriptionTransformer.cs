@@ -21,6 +21,8 @@ internal sealed class SchemaDescriptionTransformer : IOpenApiSchemaTransformer
             _ when type == typeof(ProblemDetails) => "RFC 9457 problem details: a stable `type` URI, `title`, `detail`, `traceId` and `requestId`.",
             { IsGenericType: true } when type.GetGenericTypeDefinition() == typeof(Application.Common.Page<>) =>
                 $"A page of {type.GetGenericArguments()[0].Name.Replace("Response", "", StringComparison.Ordinal)} items; pass nextPageToken as pageToken for the next page (null on the last page).",
+            _ when type == typeof(System.Text.Json.JsonElement) =>
+                "Any JSON value; read as an exact decimal when it is a number (a non-number is reported as an error of its own).",
             { IsEnum: true } => $"One of: {string.Join(", ", Enum.GetNames(type).Select(KebabCase))}.",
             _ => schema.Description,
         };

@@ -1,4 +1,5 @@
 using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Billing;
 using ControlPlane.Domain.Clusters;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
@@ -25,6 +26,10 @@ public interface IControlPlaneDb
     DbSet<Model> Models { get; }
     DbSet<ModelVersion> ModelVersions { get; }
     DbSet<ModelAlias> ModelAliases { get; }
+    DbSet<PriceBook> PriceBooks { get; }
+    DbSet<Statement> Statements { get; }
+    DbSet<Budget> Budgets { get; }
+    DbSet<BudgetAlert> BudgetAlerts { get; }
     DatabaseFacade Database { get; }
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

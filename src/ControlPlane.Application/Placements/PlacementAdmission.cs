@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
+using ControlPlane.Application.Billing;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
@@ -15,7 +16,7 @@ namespace ControlPlane.Application.Placements;
 /// chosen pool, reserve, insert the placement and its reconcile request. Never overcommits under concurrency.
 /// </summary>
 public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, ModelReferenceResolver models,
-    AuditTrail audit, TimeProvider clock)
+    SpendGuard spend, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>How often to re-schedule when a concurrent admission took the chosen pool's last capacity.</summary>
     private const int ScheduleAttempts = 3;
@@ -45,7 +46,8 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         var (fleetNow, decision, view) = await DecideAsync(schedulingRequest, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
-            var quotas = await ledger.LockQuotasAsync(tenant.Id, [QuotaResource.Placements, gpuResource], cancellationToken);
+            var quotas = await ledger.LockQuotasAsync(tenant.Id, [QuotaResource.Placements, gpuResource, .. SpendGuard.MonthlyQuotas],
+                cancellationToken);
             var checks = QuotaChecks(quotas, gpuResource, units);
             if (checks.Any(c => !c.Sufficient))
             {
@@ -70,6 +72,8 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
                         new Dictionary<string, object?> { ["decision"] = view });
                 }
 
+                // Budget hard cap and the monthly spend / GPU-hour quotas: month-to-date usage + this placement's estimate.
+                await spend.EnsureAffordableAsync(tenant.Id, tenant.Name, quotas, pool, spec.MigProfile, units, cancellationToken);
                 var now = clock.GetUtcNow();
                 quotas[QuotaResource.Placements].Reserve(1, now);
                 quotas[gpuResource].Reserve(units, now);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
+using ControlPlane.Application.Billing;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Scheduling;
@@ -9,8 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Placements;
 
 /// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
-public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger, AuditTrail audit,
-    TimeProvider clock)
+public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger, SpendGuard spend,
+    AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
@@ -75,7 +76,8 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
             }
 
             var now = clock.GetUtcNow();
-            var quotas = await ledger.LockQuotasAsync(placement.TenantId, [placement.GpuQuotaResource], cancellationToken);
+            var quotas = await ledger.LockQuotasAsync(placement.TenantId, [placement.GpuQuotaResource, .. SpendGuard.MonthlyQuotas],
+                cancellationToken);
             var pool = await ledger.LockPoolAsync(placement.NodePoolId, cancellationToken);
             var delta = placement.Rescale(request.Replicas!.Min, request.Replicas.Max ?? request.Replicas.Min, now);
             if (delta > 0)
@@ -93,6 +95,8 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
                         $"Node pool {pool.Name} has {pool.FreeUnits(placement.MigProfile)} free units; scaling up needs {delta} more.");
                 }
 
+                // Growing is admitting the difference: the same budget and monthly quota checks as an admission.
+                await spend.EnsureAffordableAsync(placement.TenantId, tenantName, quotas, pool, placement.MigProfile, delta, cancellationToken);
                 quota.Reserve(delta, now);
                 pool.Reserve(placement.MigProfile, delta, now);
             }

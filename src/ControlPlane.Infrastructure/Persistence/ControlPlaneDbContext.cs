@@ -1,5 +1,6 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Domain.Audit;
+using ControlPlane.Domain.Billing;
 using ControlPlane.Domain.Clusters;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
@@ -28,6 +29,10 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Model> Models => Set<Model>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+    public DbSet<PriceBook> PriceBooks => Set<PriceBook>();
+    public DbSet<Statement> Statements => Set<Statement>();
+    public DbSet<Budget> Budgets => Set<Budget>();
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 

@@ -29,6 +29,7 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["model"] = "victim-model",
         ["version"] = "1",
         ["alias"] = "production",
+        ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     [Fact]
@@ -96,6 +97,12 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/models", new { name = "victim-model" })).ExpectAsync(HttpStatusCode.Created);
         await op.PublishAsync(Victim, "victim-model", [1, 2, 3, 4]);
         await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/models/victim-model/aliases/production", new { version = 1 })).ExpectAsync(HttpStatusCode.OK);
+        await (await op.PostAsJsonAsync("/v1/usage-events:batch", new
+        {
+            tenant = Victim,
+            events = new[] { new { id = "u1", source = "s", type = "inferences", subject = "victim-llm", time = DateTimeOffset.UtcNow, data = new { quantity = 1 } } },
+        })).ExpectAsync(HttpStatusCode.OK);
+        await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/budget", new { monthlyAmount = 100m, hardCap = true })).ExpectAsync(HttpStatusCode.OK);
     }
 
     private async Task<int> VictimAuditCountAsync()

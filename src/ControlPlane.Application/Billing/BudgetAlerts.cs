@@ -1,0 +1,55 @@
+using System.Globalization;
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Billing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Application.Billing;
+
+/// <summary>
+/// Records each budget threshold a tenant's month-to-date spend has reached, once per month and threshold (the
+/// primary key decides between replicas), as an audit event and a metric.
+/// </summary>
+public sealed class BudgetAlerts(IControlPlaneDb db, CostService costs, AuditTrail audit, BillingMetrics metrics, TimeProvider clock)
+{
+    public async Task<int> EvaluateAsync(CancellationToken cancellationToken)
+    {
+        var budgets = await db.Budgets.AsNoTracking().Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Budget = b, Tenant = t.Name })
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var month = DateOnly.FromDateTime(Pricing.MonthStart(now).UtcDateTime);
+        var recorded = 0;
+        foreach (var item in budgets)
+        {
+            var (spend, _, currency) = await costs.MonthToDateAsync(item.Budget.TenantId, cancellationToken);
+            foreach (var threshold in item.Budget.Reached(spend))
+            {
+                recorded += await db.InTransactionAsync(async () =>
+                {
+                    var inserted = await db.Database.ExecuteSqlAsync(
+                        $"INSERT INTO budget_alerts (tenant_id, month, threshold, spend, at) VALUES ({item.Budget.TenantId}, {month}, {threshold}, {spend}, {now}) ON CONFLICT DO NOTHING",
+                        cancellationToken);
+                    if (inserted == 0)
+                    {
+                        return 0;
+                    }
+
+                    audit.Record("budget.threshold-crossed", $"tenants/{item.Tenant}/budget", item.Tenant, new Dictionary<string, string>
+                    {
+                        ["threshold"] = threshold.ToString(CultureInfo.InvariantCulture),
+                        ["month"] = month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                        ["spend"] = Money.Round(spend).ToString(CultureInfo.InvariantCulture),
+                        ["budget"] = item.Budget.MonthlyAmount.ToString(CultureInfo.InvariantCulture),
+                        ["currency"] = currency,
+                    });
+                    await db.SaveChangesAsync(cancellationToken);
+                    metrics.ThresholdCrossed(item.Tenant, threshold);
+                    return 1;
+                }, cancellationToken);
+            }
+        }
+
+        return recorded;
+    }
+}

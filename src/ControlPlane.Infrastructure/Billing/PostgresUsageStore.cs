@@ -1,0 +1,218 @@
+using System.Data;
+using ControlPlane.Application.Billing;
+using ControlPlane.Domain.Billing;
+using ControlPlane.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ControlPlane.Infrastructure.Billing;
+
+/// <summary>
+/// usage_events (append-only, unique by tenant + source + id) and usage_hourly (the rollup statements read), written
+/// set-wise: the batch is binary-COPYed into a temporary staging table, then one statement inserts the new events
+/// (ON CONFLICT DO NOTHING decides what is new, also between concurrent identical batches) and adds exactly those to
+/// the rollup. Both tables are hand-written in the Billing migration. Dimensions are stored as their canonical key
+/// (UsageDimensions.KeyOf, reversible with UsageDimensions.Parse): no JSON to parse per row on the way in or out.
+/// </summary>
+internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
+{
+    private const string CreateStaging = """
+        CREATE TEMP TABLE IF NOT EXISTS usage_staging (
+            ordinal integer NOT NULL, tenant_id uuid NOT NULL, source text NOT NULL, event_id text NOT NULL, meter text NOT NULL,
+            subject text NOT NULL, time timestamptz NOT NULL, quantity numeric NOT NULL, dimension_key text NOT NULL
+        ) ON COMMIT DELETE ROWS
+        """;
+
+    // Sorted inserts and upserts: concurrent batches take their row locks in the same order and cannot deadlock.
+    private const string Merge = """
+        WITH inserted AS (
+            INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
+            SELECT DISTINCT ON (tenant_id, source, event_id) tenant_id, source, event_id, meter, subject, time, quantity, dimension_key
+            FROM usage_staging ORDER BY tenant_id, source, event_id, ordinal
+            ON CONFLICT DO NOTHING
+            RETURNING tenant_id, meter, time, dimension_key, subject, quantity
+        ), rolled AS (
+            INSERT INTO usage_hourly AS h (tenant_id, hour, meter, dimension_key, subject, quantity, events)
+            SELECT tenant_id, date_trunc('hour', time, 'UTC'), meter, dimension_key, subject, sum(quantity), count(*)
+            FROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            ON CONFLICT (tenant_id, hour, meter, dimension_key, subject)
+            DO UPDATE SET quantity = h.quantity + excluded.quantity, events = h.events + excluded.events
+        )
+        SELECT count(*)::int FROM inserted
+        """;
+
+    public async Task<int> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionInTransactionAsync();
+        // Emptied at commit; emptied here too, in case one transaction appends twice.
+        await using (var create = new NpgsqlCommand(CreateStaging + "; DELETE FROM usage_staging", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var import = await connection.BeginBinaryImportAsync(
+            "COPY usage_staging (ordinal, tenant_id, source, event_id, meter, subject, time, quantity, dimension_key) FROM STDIN (FORMAT BINARY)",
+            cancellationToken))
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                var r = records[i];
+                await import.StartRowAsync(cancellationToken);
+                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                await import.WriteAsync(r.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+                await import.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(r.Id, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(r.Meter, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(r.Subject, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(r.Time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                await import.WriteAsync(r.Quantity, NpgsqlDbType.Numeric, cancellationToken);
+                await import.WriteAsync(UsageDimensions.KeyOf(r.Dimensions), NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        await using var merge = new NpgsqlCommand(Merge, connection);
+        return (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<UsageAggregate>> AggregatesAsync(Guid? tenantId, DateTimeOffset from, DateTimeOffset to, bool fromRawEvents,
+        CancellationToken cancellationToken)
+    {
+        var tenantFilter = tenantId is null ? "" : "tenant_id = @tenant AND ";
+        var sql = fromRawEvents
+            ? $"""
+              SELECT tenant_id, meter, dimension_key, subject, date_trunc('hour', time, 'UTC') AS hour, sum(quantity), count(*)
+              FROM usage_events WHERE {tenantFilter}time >= @from AND time < @to
+              GROUP BY tenant_id, meter, dimension_key, subject, hour
+              """
+            : $"""
+              SELECT tenant_id, meter, dimension_key, subject, hour, quantity, events
+              FROM usage_hourly WHERE {tenantFilter}hour >= @from AND hour < @to
+              """;
+        return await WithConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            if (tenantId is { } id)
+            {
+                command.Parameters.AddWithValue("tenant", id);
+            }
+
+            command.Parameters.AddWithValue("from", from.ToUniversalTime());
+            command.Parameters.AddWithValue("to", to.ToUniversalTime());
+            var rows = new List<UsageAggregate>();
+            var dimensionCache = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = reader.GetString(2);
+                if (!dimensionCache.TryGetValue(key, out var dimensions))
+                {
+                    dimensionCache[key] = dimensions = UsageDimensions.Parse(key);
+                }
+
+                rows.Add(new UsageAggregate(reader.GetGuid(0), reader.GetString(1), dimensions, reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetDecimal(5), reader.GetInt64(6)));
+            }
+
+            return rows;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<(Guid TenantId, DateTimeOffset Month)>> MonthsWithUsageAsync(Guid? tenantId, DateTimeOffset before,
+        CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT DISTINCT tenant_id, date_trunc('month', hour, 'UTC') FROM usage_hourly
+            WHERE {(tenantId is null ? "" : "tenant_id = @tenant AND ")}hour < @before AND hour >= @since
+            """;
+        return await WithConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            if (tenantId is { } id)
+            {
+                command.Parameters.AddWithValue("tenant", id);
+            }
+
+            command.Parameters.AddWithValue("before", before.ToUniversalTime());
+            command.Parameters.AddWithValue("since", before.ToUniversalTime().AddYears(-2));
+            var months = new List<(Guid, DateTimeOffset)>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                months.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+
+            return months;
+        }, cancellationToken);
+    }
+
+    public async Task LockTenantsAsync(IEnumerable<Guid> tenantIds, bool exclusive, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionInTransactionAsync();
+        var function = exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
+        await using var command = new NpgsqlCommand(
+            $"SELECT count({function}(hashtextextended('usage:' || t::text, 0))) FROM (SELECT DISTINCT unnest(@tenants) AS t ORDER BY 1) ids",
+            connection);
+        command.Parameters.AddWithValue("tenants", tenantIds.Distinct().Order().ToArray());
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionInTransactionAsync();
+        await using (var ensure = new NpgsqlCommand("INSERT INTO metering_watermarks (meter, up_to) VALUES (@meter, NULL) ON CONFLICT DO NOTHING",
+            connection))
+        {
+            ensure.Parameters.AddWithValue("meter", meter);
+            await ensure.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand("SELECT up_to FROM metering_watermarks WHERE meter = @meter FOR UPDATE SKIP LOCKED", connection);
+        command.Parameters.AddWithValue("meter", meter);
+        var upTo = await command.ExecuteScalarAsync(cancellationToken);
+        if (upTo is null)
+        {
+            return null; // another replica is accruing this meter
+        }
+
+        return upTo is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero) : await initial();
+    }
+
+    public async Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionInTransactionAsync();
+        await using var command = new NpgsqlCommand("UPDATE metering_watermarks SET up_to = @upTo WHERE meter = @meter", connection);
+        command.Parameters.AddWithValue("meter", meter);
+        command.Parameters.AddWithValue("upTo", upTo.ToUniversalTime());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private Task<NpgsqlConnection> ConnectionInTransactionAsync() =>
+        db.Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("Usage is written and locked inside a transaction.")
+            : Task.FromResult((NpgsqlConnection)db.Database.GetDbConnection());
+
+    private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await work(connection);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+}

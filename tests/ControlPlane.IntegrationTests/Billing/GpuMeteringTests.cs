@@ -1,0 +1,40 @@
+namespace ControlPlane.IntegrationTests.Billing;
+
+/// <summary>
+/// GPU-seconds accrued from placement phase times, driven at chosen instants: exact to the tick, without gap or double
+/// count across a restart and with two workers at once. (Accrual runs ahead of the real clock here, so each such test
+/// class has its own database.)
+/// </summary>
+public sealed class GpuMeteringTests(BillingApp app) : IClassFixture<BillingApp>
+{
+    [Fact]
+    public async Task Gpu_seconds_accrue_exactly_across_a_restart_and_with_two_workers_at_once()
+    {
+        var (client, runningAt) = await app.RunningPlacementAsync("gpu-acme", "llm", replicas: 2);
+        var farFuture = runningAt.AddHours(3);
+
+        // First worker accrues up to t1, then "restarts" (a new instance, state only in the database) and goes on to t2.
+        var t1 = runningAt.AddMinutes(10).AddSeconds(7);
+        await app.AccrueAsync(t1);
+        Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t1, gpus: 2), await GpuSecondsAsync(client, "gpu-acme", "llm", farFuture));
+        await app.AccrueAsync(t1); // the same instant again adds nothing
+        Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t1, gpus: 2), await GpuSecondsAsync(client, "gpu-acme", "llm", farFuture));
+
+        var t2 = runningAt.AddMinutes(25);
+        await app.AccrueAsync(t2);
+        Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t2, gpus: 2), await GpuSecondsAsync(client, "gpu-acme", "llm", farFuture));
+
+        // Two workers at once: one takes the watermark, the other skips; together exactly once.
+        var t3 = runningAt.AddMinutes(95);
+        await Task.WhenAll(app.AccrueAsync(t3), app.AccrueAsync(t3), app.AccrueAsync(t3.AddSeconds(-20)));
+        Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t3, gpus: 2), await GpuSecondsAsync(client, "gpu-acme", "llm", farFuture));
+
+        // Per GPU model and capacity type, priced with the pool's GPU price.
+        var byGpu = await client.CostsAsync("gpu-acme", "gpuModel", farFuture);
+        Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t3, gpus: 2), byGpu.Quantity("h100", "gpu-seconds"));
+        Assert.Equal(Math.Round(BillingApp.ExpectedSeconds(runningAt, t3, gpus: 2) * BillingFixtures.H100PerSecond, 2), byGpu.Amount("h100"));
+    }
+
+    private static async Task<decimal> GpuSecondsAsync(HttpClient client, string tenant, string placement, DateTimeOffset to) =>
+        (await client.CostsAsync(tenant, "placement", to)).Quantity(placement, "gpu-seconds");
+}

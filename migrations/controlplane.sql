@@ -631,6 +631,31 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127194536_WorkloadIdentity') THEN
+    ALTER TABLE clusters ADD service_account_issuer character varying(2000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127194536_WorkloadIdentity') THEN
+    CREATE UNIQUE INDEX ix_clusters_service_account_issuer ON clusters (service_account_issuer) WHERE service_account_issuer IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127194536_WorkloadIdentity') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261127194536_WorkloadIdentity', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261127195045_Billing') THEN
     CREATE TABLE budget_alerts (
         tenant_id uuid NOT NULL,

@@ -7,6 +7,7 @@ using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Quotas;
 using ControlPlane.Application.ServiceAccounts;
 using ControlPlane.Application.Tenants;
+using ControlPlane.Application.WorkloadIdentity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Application;
@@ -38,6 +39,8 @@ public static class DependencyInjection
         services.AddScoped<ModelService>();
         services.AddScoped<ModelVersionService>();
         services.AddScoped<ModelAliasService>();
+        services.AddScoped<WorkloadIdentityVerifier>();
+        services.AddScoped<WorkloadPullGrants>();
         services.AddSingleton<BillingMetrics>();
         services.AddScoped<PriceBookService>();
         services.AddScoped<UsageIngestion>();

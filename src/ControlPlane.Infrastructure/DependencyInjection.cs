@@ -1,8 +1,10 @@
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
 using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Infrastructure.Audit;
 using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
@@ -17,6 +19,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using OpenIddict.Validation.AspNetCore;
@@ -42,6 +45,10 @@ public static class DependencyInjection
             .UseSnakeCaseNamingConvention()
             .UseOpenIddict());
         services.AddScoped<IControlPlaneDb>(sp => sp.GetRequiredService<ControlPlaneDbContext>());
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+        services.AddSingleton<GroupCommitAuditLog>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<GroupCommitAuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitAuditLog>());
         services.AddScoped<IIdempotencyStore, PostgresIdempotencyStore>();
         services.AddScoped<IClientCredentialsStore, OpenIddictClientCredentialsStore>();
         services.AddSingleton<OperatorClientSeeder>();
@@ -125,6 +132,16 @@ public static class DependencyInjection
             {
                 server.SetTokenEndpointUris("connect/token");
                 server.AllowClientCredentialsFlow();
+                // Workload identity: pods exchange their projected service-account token (no client secret) for a
+                // model-pull token. Anonymous clients are accepted for that grant only: client_credentials still
+                // requires a client id and secret.
+                server.AllowTokenExchangeFlow();
+                server.AcceptAnonymousClients();
+                server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
+                server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
+                // The only resources are model-version digests, checked against the workload's tenant by the token
+                // endpoint itself (invalid_target); OpenIddict's static resource list cannot know them.
+                server.DisableResourceValidation();
                 // Access tokens are plain signed JWTs that any standard library can verify against the JWKS.
                 server.DisableAccessTokenEncryption();
                 server.AddEphemeralEncryptionKey();
@@ -136,6 +153,7 @@ public static class DependencyInjection
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                validation.Configure(options => options.JsonWebTokenHandler = new ValidatedTokenCache(TimeProvider.System));
                 validation.AddAudiences(ControlPlaneClaims.ApiAudience);
                 validation.UseAspNetCore();
             });

@@ -45,6 +45,29 @@ public sealed class TokenReviewTests : EmulatorTestBase
         Assert.Contains("expired", expired.Status.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_issued_projected_token_is_a_jwt_with_the_clusters_issuer_and_is_authenticated_until_it_expires()
+    {
+        var token = Emulator.IssueServiceAccountToken(Namespace, "server", ["controlplane"], TimeSpan.FromMinutes(10));
+        var expired = Emulator.IssueServiceAccountToken(Namespace, "server", ["controlplane"], TimeSpan.FromMinutes(-1));
+
+        var parts = token.Split('.');
+        Assert.Equal(3, parts.Length);
+        using var payload = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(Padded(parts[1])));
+        Assert.Equal(Emulator.ServiceAccountIssuer, payload.RootElement.GetProperty("iss").GetString());
+        Assert.Equal($"system:serviceaccount:{Namespace}:server", payload.RootElement.GetProperty("sub").GetString());
+        Assert.Equal("controlplane", payload.RootElement.GetProperty("aud")[0].GetString());
+        Assert.Equal(Namespace, payload.RootElement.GetProperty("kubernetes.io").GetProperty("namespace").GetString());
+        Assert.True((await ReviewAsync(token, "controlplane")).Status.Authenticated);
+        Assert.NotEqual(true, (await ReviewAsync(expired, "controlplane")).Status.Authenticated);
+    }
+
+    private static string Padded(string base64Url)
+    {
+        var base64 = base64Url.Replace('-', '+').Replace('_', '/');
+        return base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+    }
+
     private Task<V1TokenReview> ReviewAsync(string token, string audience) =>
         Client.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview
         {

@@ -86,6 +86,24 @@ public sealed partial class KubernetesApiEmulator : IAsyncDisposable
     public void RegisterServiceAccountToken(string token, string @namespace, string serviceAccountName, IReadOnlyCollection<string> audiences, DateTimeOffset expiresAt) =>
         _state.Tokens.Register(token, @namespace, serviceAccountName, audiences, expiresAt);
 
+    /// <summary>The iss of this emulator's service-account tokens (unique per emulator, like a real cluster's issuer URL).</summary>
+    public string ServiceAccountIssuer => _state.TokenIssuer.Issuer;
+
+    /// <summary>
+    /// A projected service-account token as the kubelet would mount it: a signed JWT from <see cref="ServiceAccountIssuer"/>
+    /// (or <paramref name="issuer"/>), which TokenReview then authenticates for <paramref name="audiences"/> until it expires.
+    /// A negative <paramref name="lifetime"/> gives an already expired token.
+    /// </summary>
+    public string IssueServiceAccountToken(string @namespace, string serviceAccountName, IReadOnlyCollection<string> audiences, TimeSpan lifetime,
+        string? issuer = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var issuedAt = lifetime < TimeSpan.Zero ? now + lifetime - TimeSpan.FromMinutes(1) : now;
+        var token = _state.TokenIssuer.Sign(issuer ?? ServiceAccountIssuer, @namespace, serviceAccountName, audiences, issuedAt, now + lifetime);
+        _state.Tokens.Register(token, @namespace, serviceAccountName, audiences, now + lifetime);
+        return token;
+    }
+
     /// <summary>
     /// Closes the listening socket, so new connections are refused (ECONNREFUSED) and open ones are closed,
     /// like an API server that went down. State is kept; <see cref="ResumeListeningAsync"/> brings it back.
@@ -125,5 +143,6 @@ public sealed partial class KubernetesApiEmulator : IAsyncDisposable
     {
         await StopListeningAsync();
         _listening.Dispose();
+        _state.TokenIssuer.Dispose();
     }
 }

@@ -288,6 +288,11 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("character varying(63)")
                         .HasColumnName("region");
 
+                    b.Property<string>("ServiceAccountIssuer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("service_account_issuer");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -304,6 +309,11 @@ namespace ControlPlane.Migrations.Migrations
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_clusters_name");
+
+                    b.HasIndex("ServiceAccountIssuer")
+                        .IsUnique()
+                        .HasDatabaseName("ix_clusters_service_account_issuer")
+                        .HasFilter("service_account_issuer IS NOT NULL");
 
                     b.ToTable("clusters", (string)null);
                 });

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
 using ControlPlane.Api.Telemetry;
+using ControlPlane.Application.Models;
+using ControlPlane.Application.WorkloadIdentity;
 using ControlPlane.Infrastructure.Identity;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -11,21 +13,29 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace ControlPlane.Api.Endpoints;
 
 /// <summary>
-/// The token endpoint's passthrough: OpenIddict has already authenticated the client (id + secret); this turns the
-/// client into claims — its tenant and role, or the operator role — for an access token whose audience is this API.
+/// The token endpoint's passthrough. client_credentials: OpenIddict has already authenticated the client (id + secret);
+/// this turns the client into claims — its tenant and role, or the operator role — for an access token whose audience
+/// is this API. Token exchange: OpenIddict (with <see cref="ServiceAccountSubjectTokenValidator"/>) has verified the
+/// pod's service-account token; this issues a model-pull token for its tenant, narrowed to the digest named as resource.
 /// </summary>
 internal static class TokenEndpoint
 {
     public static void MapTokenEndpoint(this IEndpointRouteBuilder app) =>
         app.MapPost("/connect/token", Exchange).AllowAnonymous().ExcludeFromDescription();
 
-    private static async Task<IResult> Exchange(HttpContext context, IOpenIddictApplicationManager applications, ControlPlaneMetrics metrics)
+    private static async Task<IResult> Exchange(HttpContext context, IOpenIddictApplicationManager applications, WorkloadPullGrants grants,
+        ControlPlaneMetrics metrics)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (request.IsTokenExchangeGrantType())
+        {
+            return await ExchangeWorkloadTokenAsync(context, request, grants, metrics);
+        }
+
         if (!request.IsClientCredentialsGrantType())
         {
-            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
+            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials and token-exchange grants are supported.");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted);
@@ -55,6 +65,53 @@ internal static class TokenEndpoint
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         metrics.TokenIssued(tenant is null ? "operator" : "tenant");
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> ExchangeWorkloadTokenAsync(HttpContext context, OpenIddictRequest request, WorkloadPullGrants grants,
+        ControlPlaneMetrics metrics)
+    {
+        var subject = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var tenant = subject?.GetClaim(ControlPlaneClaims.Tenant);
+        if (subject?.GetClaim(Claims.Subject) is not { } workload || tenant is null || subject.GetClaim(WorkloadTokenExchange.ClusterClaim) is not { } cluster)
+        {
+            return Forbid(Errors.InvalidRequest, "The subject token must be a Kubernetes service-account token (subject_token_type "
+                + WorkloadTokenExchange.SubjectTokenType + ").");
+        }
+
+        var resources = request.GetResources();
+        if (resources.Length > 1)
+        {
+            return Forbid(Errors.InvalidTarget, "Name at most one resource: the digest of the model version to pull.");
+        }
+
+        WorkloadPullGrant grant;
+        try
+        {
+            grant = await grants.GrantAsync(new VerifiedWorkload(workload, tenant, cluster), resources.FirstOrDefault(), context.RequestAborted);
+        }
+        catch (WorkloadTokenRefusedException refused)
+        {
+            return Forbid(refused.Error, refused.Message);
+        }
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, grant.Subject);
+        identity.SetClaim(ControlPlaneClaims.Tenant, grant.Tenant);
+        identity.SetClaim(WorkloadTokenExchange.ClusterClaim, cluster);
+        var properties = new AuthenticationProperties();
+        if (grant.Digest is not null)
+        {
+            identity.SetClaim(ModelRegistryOptions.DigestClaim, grant.Digest);
+            properties.Parameters[WorkloadTokenExchange.DigestParameter] = grant.Digest;
+            properties.Parameters[WorkloadTokenExchange.PresignedUrlParameter] = grant.PresignedUrl!.AbsoluteUri;
+        }
+
+        identity.SetScopes(ModelRegistryOptions.PullScope);
+        identity.SetAudiences(ModelRegistryOptions.ModelStoreAudience);
+        identity.SetAccessTokenLifetime(grant.Lifetime);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        metrics.TokenIssued("workload");
+        return Results.SignIn(new ClaimsPrincipal(identity), properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static string? StringProperty(IReadOnlyDictionary<string, JsonElement> properties, string key) =>

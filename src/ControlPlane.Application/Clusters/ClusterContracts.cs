@@ -6,11 +6,12 @@ namespace ControlPlane.Application.Clusters;
 /// <param name="Region">The region the cluster is in, e.g. eu-north1.</param>
 /// <param name="ApiServerUrl">The Kubernetes API server URL.</param>
 /// <param name="DedicatedTenant">For physical isolation: the only tenant placed here.</param>
+/// <param name="ServiceAccountIssuer">The issuer of the cluster's service-account tokens, accepted by workload token exchange.</param>
 /// <param name="Status">Reachability and capacity sync.</param>
 /// <param name="CreatedAt">Registration time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
 public sealed record ClusterResponse(Guid Id, string Name, string Region, string? ApiServerUrl, string? DedicatedTenant,
-    ClusterStatusResponse Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? ServiceAccountIssuer, ClusterStatusResponse Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>What the control plane last saw of the cluster.</summary>
 /// <param name="Reachable">False when the last sync or reconcile could not reach the API server.</param>
@@ -26,8 +27,12 @@ public sealed record ClusterStatusResponse(bool Reachable, DateTimeOffset? LastS
 /// <param name="CaCertificatePem">The API server's CA bundle (PEM).</param>
 /// <param name="Kubeconfig">A kubeconfig (YAML), instead of URL + token + CA.</param>
 /// <param name="DedicatedTenant">Physical isolation: dedicate the cluster to this tenant.</param>
+/// <param name="ServiceAccountIssuer">
+/// The cluster's service-account token issuer (`kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`):
+/// pods of this cluster may then exchange their projected tokens at /connect/token. Unique across clusters.
+/// </param>
 public sealed record CreateClusterRequest(string Name, string Region, string? ApiServerUrl = null, string? BearerToken = null,
-    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null);
+    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null);
 
 /// <summary>Changes a cluster; absent fields stay. New credentials replace the old ones entirely.</summary>
 /// <param name="Region">New region.</param>
@@ -36,8 +41,9 @@ public sealed record CreateClusterRequest(string Name, string Region, string? Ap
 /// <param name="CaCertificatePem">New CA bundle.</param>
 /// <param name="Kubeconfig">New kubeconfig.</param>
 /// <param name="DedicatedTenant">Dedicate to this tenant; an empty string removes the dedication.</param>
+/// <param name="ServiceAccountIssuer">New service-account token issuer; an empty string stops token exchange for this cluster.</param>
 public sealed record UpdateClusterRequest(string? Region = null, string? ApiServerUrl = null, string? BearerToken = null,
-    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null);
+    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null);
 
 /// <summary>The decrypted credentials, as stored (encrypted) in the cluster row.</summary>
 internal sealed record ClusterCredentials(string? BearerToken, string? CaCertificatePem, string? Kubeconfig);

@@ -19,6 +19,7 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
         errors.AddIf(!ResourceName.IsValid(request.Region), "region", "a region " + ResourceName.Rule);
         var url = ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig);
+        ValidateIssuer(errors, request.ServiceAccountIssuer);
         errors.ThrowIfAny();
         await db.EnsureTenantFieldAsync("dedicatedTenant", request.DedicatedTenant, cancellationToken);
         if (await db.Clusters.AnyAsync(c => c.Name == request.Name, cancellationToken))
@@ -26,9 +27,11 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             throw new ConflictException("already-exists", $"A cluster named '{request.Name}' already exists.");
         }
 
+        await EnsureIssuerFreeAsync(request.ServiceAccountIssuer, request.Name, cancellationToken);
+
         var cluster = Cluster.Register(request.Name, request.Region, url,
             connections.Protect(new ClusterCredentials(request.BearerToken, request.CaCertificatePem, request.Kubeconfig)),
-            request.DedicatedTenant, clock.GetUtcNow());
+            request.DedicatedTenant, request.ServiceAccountIssuer, clock.GetUtcNow());
         db.Clusters.Add(cluster);
         audit.Record("cluster.create", $"clusters/{cluster.Name}", null);
         await db.SaveChangesAsync(cancellationToken);
@@ -61,9 +64,12 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         var url = newCredentials
             ? ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig)
             : null;
+        var clearIssuer = request.ServiceAccountIssuer is { Length: 0 };
+        ValidateIssuer(errors, clearIssuer ? null : request.ServiceAccountIssuer);
         errors.ThrowIfAny();
         var clearDedication = request.DedicatedTenant is { Length: 0 };
         await db.EnsureTenantFieldAsync("dedicatedTenant", clearDedication ? null : request.DedicatedTenant, cancellationToken);
+        await EnsureIssuerFreeAsync(clearIssuer ? null : request.ServiceAccountIssuer, name, cancellationToken);
 
         var cluster = await LoadAsync(name, cancellationToken, tracking: true);
         if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, cluster.Version))
@@ -74,7 +80,8 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         var encrypted = newCredentials
             ? connections.Protect(new ClusterCredentials(request.BearerToken, request.CaCertificatePem, request.Kubeconfig))
             : null;
-        cluster.Update(request.Region, url, encrypted, clearDedication ? null : request.DedicatedTenant, clearDedication, clock.GetUtcNow());
+        cluster.Update(request.Region, url, encrypted, clearDedication ? null : request.DedicatedTenant, clearDedication,
+            clearIssuer ? null : request.ServiceAccountIssuer, clearIssuer, clock.GetUtcNow());
         audit.Record("cluster.update", $"clusters/{name}", null,
             new Dictionary<string, string> { ["credentialsReplaced"] = newCredentials ? "true" : "false" });
         await db.SaveChangesAsync(cancellationToken);
@@ -107,6 +114,22 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         var query = tracking ? db.Clusters : db.Clusters.AsNoTracking();
         return await query.FirstOrDefaultAsync(c => c.Name == name, cancellationToken)
             ?? throw new ResourceNotFoundException("cluster", name);
+    }
+
+    /// <summary>Kubernetes issuers are URLs compared verbatim (the iss claim must equal them exactly), so no normalisation.</summary>
+    private static void ValidateIssuer(FieldErrors errors, string? issuer) =>
+        errors.AddIf(issuer is not null && (issuer.Length > 2000 || !Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)), "serviceAccountIssuer",
+            "must be the absolute URL of the cluster's service-account token issuer (the iss claim of its tokens)");
+
+    private async Task EnsureIssuerFreeAsync(string? issuer, string cluster, CancellationToken cancellationToken)
+    {
+        var owner = issuer is null ? null
+            : await db.Clusters.Where(c => c.ServiceAccountIssuer == issuer && c.Name != cluster).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
+        if (owner is not null)
+        {
+            throw new ConflictException("issuer-in-use", $"Cluster '{owner}' already has service-account issuer '{issuer}'; an issuer identifies one cluster.");
+        }
     }
 
     /// <summary>Returns the API server URL to show (from the request, or read from the kubeconfig).</summary>
@@ -145,7 +168,7 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
     }
 
     internal static ClusterResponse ToResponse(Cluster c) => new(c.Id, c.Name, c.Region, c.ApiServerUrl, c.DedicatedTenant,
-        new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt);
+        c.ServiceAccountIssuer, new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt);
 
     [GeneratedRegex(@"^\s*server:\s*(\S+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex KubeconfigServer();

@@ -71,6 +71,12 @@ public sealed record ObservedWorkload(int DesiredReplicas, int ReadyReplicas, bo
 public sealed record ClusterNode(string Name, IReadOnlyDictionary<string, string> Labels, bool Ready, long AllocatableGpus,
     IReadOnlyDictionary<string, long> AllocatableMigSlices);
 
+/// <summary>The cluster's verdict on a presented service-account token (TokenReview).</summary>
+/// <param name="Authenticated">The API server verified the token's signature, expiry and audience, and its service account exists.</param>
+/// <param name="Username">system:serviceaccount:&lt;namespace&gt;:&lt;name&gt; when authenticated.</param>
+/// <param name="Error">The API server's reason when not authenticated.</param>
+public sealed record TokenReviewVerdict(bool Authenticated, string? Username, string? Error);
+
 /// <summary>The Kubernetes API of the GPU clusters, behind a port (KubernetesClient with server-side apply in Infrastructure).</summary>
 public interface IClusterGateway
 {
@@ -89,6 +95,12 @@ public interface IClusterGateway
         CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ClusterNode>> ListNodesAsync(ClusterConnection cluster, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks the cluster (TokenReview, authentication.k8s.io/v1) whether <paramref name="token"/> is a valid token of one
+    /// of its service accounts for <paramref name="audience"/>. Needs the system:auth-delegator role on the cluster.
+    /// </summary>
+    Task<TokenReviewVerdict> ReviewTokenAsync(ClusterConnection cluster, string token, string audience, CancellationToken cancellationToken);
 }
 
 /// <summary>The cluster could not be reached or answered with a transient error (connection refused, timeout, 409, 429, 5xx): retry.</summary>

@@ -96,8 +96,14 @@ public sealed record AliasResponse(string Model, string Alias, int Version, stri
 /// <param name="Ancestors">Base models, nearest first, followed through base-model digests across the tenant's models.</param>
 /// <param name="ProducedBy">The training placement that produced it, if recorded.</param>
 /// <param name="Descendants">Versions whose base model is this one.</param>
+/// <param name="ServedBy">Live placements (not yet finished) that serve this version's digest.</param>
 public sealed record LineageResponse(LineageNode Version, IReadOnlyList<LineageNode> Ancestors, string? ProducedBy,
-    IReadOnlyList<LineageNode> Descendants);
+    IReadOnlyList<LineageNode> Descendants, IReadOnlyList<ServingPlacement> ServedBy);
+
+/// <summary>A placement serving a version.</summary>
+/// <param name="Name">Placement name.</param>
+/// <param name="Phase">Its phase (pending, applying, running, …).</param>
+public sealed record ServingPlacement(string Name, Domain.Placements.PlacementPhase Phase);
 
 /// <summary>One version in a lineage.</summary>
 /// <param name="Model">Model name.</param>

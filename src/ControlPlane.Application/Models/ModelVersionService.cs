@@ -127,9 +127,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
                 throw new ConflictException("version-in-use", $"Version {found.Number} is the target of alias(es) {string.Join(", ", aliases)}; move them first.");
             }
 
-            var serving = await db.Placements.Where(p => p.TenantId == found.TenantId && p.ModelDigest == found.Digest
-                    && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase))
-                .Select(p => p.Name).ToListAsync(cancellationToken);
+            var serving = await LivePlacementsServing(found).Select(p => p.Name).ToListAsync(cancellationToken);
             if (serving.Count > 0)
             {
                 throw new ConflictException("version-in-use", $"Version {found.Number} is served by live placement(s) {string.Join(", ", serving)}.");
@@ -154,7 +152,9 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     /// <summary>A token (audience model-store) and a presigned GET for exactly this version, expiring together.</summary>
     public async Task<PullCredentialsResponse> PullCredentialsAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
-        var found = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
+        // The hot path: one query by names; only when it finds nothing does LoadAsync say which part is missing.
+        var found = await FindByNamesAsync(tenantName, modelName, version, cancellationToken)
+            ?? await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
         if (found.State != ModelVersionState.Ready)
         {
             throw new ConflictException("version-not-ready", $"Version {found.Number} is {Wire(found.State)}; only a ready version can be pulled.");
@@ -163,8 +163,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var lifetime = options.Value.PullCredentialLifetime;
         var token = tokens.MintModelPullToken(caller.Caller.Subject, tenantName, found.Digest, lifetime);
         var url = store.PresignDownload(found.ArtifactKey, token.ExpiresAt - clock.GetUtcNow());
-        audit.Record("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName);
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName,
+            cancellationToken: cancellationToken);
         return new PullCredentialsResponse(token.Token, url.Url, token.ExpiresAt < url.ExpiresAt ? token.ExpiresAt : url.ExpiresAt);
     }
 
@@ -186,7 +186,21 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
         var descendants = all.Where(x => x.Version.Provenance.BaseModelDigest == found.Digest)
             .Select(x => new LineageNode(x.Model, x.Version.Number, x.Version.Digest)).ToList();
-        return new LineageResponse(new LineageNode(modelName, found.Number, found.Digest), ancestors, found.Provenance.ProducingPlacement, descendants);
+        var servedBy = await LivePlacementsServing(found).OrderBy(p => p.Name)
+            .Select(p => new ServingPlacement(p.Name, p.Phase)).ToListAsync(cancellationToken);
+        return new LineageResponse(new LineageNode(modelName, found.Number, found.Digest), ancestors, found.Provenance.ProducingPlacement,
+            descendants, servedBy);
+    }
+
+    private IQueryable<Domain.Placements.Placement> LivePlacementsServing(ModelVersion version) =>
+        db.Placements.AsNoTracking().Where(p => p.TenantId == version.TenantId && p.ModelDigest == version.Digest
+            && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase));
+
+    private Task<ModelVersion?> FindByNamesAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
+    {
+        var query = db.ModelVersions.AsNoTracking().Where(v => db.Models.Any(m => m.Id == v.ModelId && m.Name == modelName
+            && db.Tenants.Any(t => t.Id == m.TenantId && t.Name == tenantName)));
+        return ByNumberOrDigest(query, version).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>A version by number ("3") or by digest ("sha256:…").</summary>
@@ -194,11 +208,13 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     {
         var model = await models.LoadAsync(tenantName, modelName, tracking: false, cancellationToken);
         var query = (tracking ? db.ModelVersions : db.ModelVersions.AsNoTracking()).Where(v => v.ModelId == model.Id);
-        query = int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+        return await ByNumberOrDigest(query, version).FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model version", version);
+    }
+
+    private static IQueryable<ModelVersion> ByNumberOrDigest(IQueryable<ModelVersion> query, string version) =>
+        int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
             ? query.Where(v => v.Number == number)
             : query.Where(v => v.Digest == version);
-        return await query.FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model version", version);
-    }
 
     private Provenance Validate(RegisterVersionRequest request)
     {

@@ -17,6 +17,12 @@ public sealed class Cluster
     /// <summary>Bearer token + CA, or a kubeconfig, encrypted with the configured credential key (AES-GCM).</summary>
     public byte[] EncryptedCredentials { get; private set; } = [];
 
+    /// <summary>
+    /// The issuer (iss) of the cluster's service-account tokens. Workload token exchange accepts a projected token only
+    /// from a registered issuer, and verifies it with TokenReview against that cluster.
+    /// </summary>
+    public string? ServiceAccountIssuer { get; private set; }
+
     /// <summary>Physical isolation: only this tenant's placements land here.</summary>
     public string? DedicatedTenant { get; private set; }
     public bool Reachable { get; private set; }
@@ -27,7 +33,7 @@ public sealed class Cluster
     public uint Version { get; private set; }
 
     public static Cluster Register(string name, string region, string? apiServerUrl, byte[] encryptedCredentials,
-        string? dedicatedTenant, DateTimeOffset now) => new()
+        string? dedicatedTenant, string? serviceAccountIssuer, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
         Name = name,
@@ -35,18 +41,20 @@ public sealed class Cluster
         ApiServerUrl = apiServerUrl,
         EncryptedCredentials = encryptedCredentials,
         DedicatedTenant = dedicatedTenant,
+        ServiceAccountIssuer = serviceAccountIssuer,
         Reachable = true,
         CreatedAt = now,
         UpdatedAt = now,
     };
 
     public void Update(string? region, string? apiServerUrl, byte[]? encryptedCredentials, string? dedicatedTenant,
-        bool clearDedicatedTenant, DateTimeOffset now)
+        bool clearDedicatedTenant, string? serviceAccountIssuer, bool clearServiceAccountIssuer, DateTimeOffset now)
     {
         Region = region ?? Region;
         ApiServerUrl = apiServerUrl ?? ApiServerUrl;
         EncryptedCredentials = encryptedCredentials ?? EncryptedCredentials;
         DedicatedTenant = clearDedicatedTenant ? null : dedicatedTenant ?? DedicatedTenant;
+        ServiceAccountIssuer = clearServiceAccountIssuer ? null : serviceAccountIssuer ?? ServiceAccountIssuer;
         UpdatedAt = now;
     }
 

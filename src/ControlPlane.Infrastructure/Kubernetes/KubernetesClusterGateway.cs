@@ -135,6 +135,20 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
             return nodes.Items.Select(KubernetesObservations.ToClusterNode).ToList();
         }, cancellationToken);
 
+    public Task<TokenReviewVerdict> ReviewTokenAsync(ClusterConnection cluster, string token, string audience, CancellationToken cancellationToken) =>
+        RunAsync(cluster, "review a service-account token", async client =>
+        {
+            var review = await client.AuthenticationV1.CreateTokenReviewAsync(
+                new V1TokenReview { ApiVersion = "authentication.k8s.io/v1", Kind = "TokenReview", Spec = new V1TokenReviewSpec { Token = token, Audiences = [audience] } },
+                cancellationToken: cancellationToken);
+            var status = review.Status;
+
+            // The API server echoes the audiences the token is valid for; require ours among them, not just "authenticated".
+            var authenticated = status?.Authenticated == true && (status.Audiences?.Contains(audience) ?? false);
+            return new TokenReviewVerdict(authenticated, authenticated ? status!.User?.Username : null,
+                authenticated ? null : status?.Error ?? "the cluster did not authenticate the token");
+        }, cancellationToken);
+
     public void Dispose()
     {
         lock (_gate)

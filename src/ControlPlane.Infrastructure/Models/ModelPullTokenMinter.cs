@@ -22,10 +22,10 @@ internal sealed class ModelPullTokenMinter(IOptionsMonitor<OpenIddictServerOptio
         var options = server.CurrentValue;
         var now = clock.GetUtcNow();
         var expires = now + lifetime;
-        var claims = new List<Claim> { new("sub", subject), new("tenant", tenant), new("scope", "model:pull"), new("jti", Guid.NewGuid().ToString("N")) };
+        var claims = new List<Claim> { new("sub", subject), new("tenant", tenant), new("scope", ModelRegistryOptions.PullScope), new("jti", Guid.NewGuid().ToString("N")) };
         if (digest is not null)
         {
-            claims.Add(new Claim("digest", digest));
+            claims.Add(new Claim(ModelRegistryOptions.DigestClaim, digest));
         }
 
         var token = Handler.CreateToken(new SecurityTokenDescriptor

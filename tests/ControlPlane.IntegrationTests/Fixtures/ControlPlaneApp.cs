@@ -73,6 +73,29 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Log events the service wrote, for asserting what never appears in them.</summary>
     public CapturedLogs Logs { get; } = new();
 
+    private readonly Dictionary<string, Task<object>> _arranged = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs <paramref name="arrange"/> once per fixture (xunit builds a new test-class instance per test) and hands
+    /// every later caller the same result: for a class whose tests share one expensive world.
+    /// </summary>
+    public async Task<T> ArrangeOnceAsync<T>(string key, Func<Task<T>> arrange)
+        where T : notnull
+    {
+        Task<object> arranged;
+        lock (_arranged)
+        {
+            if (!_arranged.TryGetValue(key, out arranged!))
+            {
+                arranged = _arranged[key] = Arrange();
+            }
+        }
+
+        return (T)await arranged;
+
+        async Task<object> Arrange() => await arrange();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");

@@ -6,13 +6,16 @@ namespace ControlPlane.IntegrationTests.Fixtures;
 public static class GpuFleet
 {
     /// <summary>A cluster pointing at the class's emulator (http is accepted in Development only).</summary>
-    public static async Task RegisterClusterAsync(this ControlPlaneApp app, string name, string region = "eu-north1", string? dedicatedTenant = null)
+    /// <param name="acceptWorkloadTokens">Register the emulator's service-account issuer, so its pods may exchange tokens (one cluster per emulator).</param>
+    public static async Task RegisterClusterAsync(this ControlPlaneApp app, string name, string region = "eu-north1", string? dedicatedTenant = null,
+        bool acceptWorkloadTokens = false)
     {
         var emulator = await app.EmulatorAsync();
         using var op = await app.OperatorClientAsync();
         await (await op.PostAsJsonAsync("/v1/clusters", new
         {
             name, region, apiServerUrl = emulator.BaseAddress.ToString(), bearerToken = emulator.BearerToken, dedicatedTenant,
+            serviceAccountIssuer = acceptWorkloadTokens ? emulator.ServiceAccountIssuer : null,
         })).ExpectAsync(HttpStatusCode.Created);
     }
 

@@ -74,6 +74,23 @@ public sealed class ModelRegistryTests(ControlPlaneApp app) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task Every_pull_credential_is_audited_before_it_is_handed_out_even_when_many_arrive_at_once()
+    {
+        var client = await TenantAsync("pulls");
+        await client.PublishAsync("pulls", "llm", Bytes(256, 5));
+
+        // Concurrent pulls share audit commits (group commit), but each response comes only after its own event is durable.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => client.PostAsync("/v1/tenants/pulls/models/llm/versions/1:pull-credentials", null)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM audit_events WHERE tenant = 'pulls' AND action = 'model-version.pull-credentials' AND target = 'tenants/pulls/models/llm/versions/1'",
+            connection);
+        Assert.Equal(40L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Finalize_refuses_before_upload_and_fails_on_size_or_digest_mismatch()
     {
         var client = await TenantAsync("verify");

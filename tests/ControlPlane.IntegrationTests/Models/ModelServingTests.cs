@@ -41,6 +41,12 @@ public sealed class ModelServingTests(ControlPlaneApp app) : IClassFixture<Contr
         Assert.Equal(v1.GetProperty("digest").GetString(), env["CONTROLPLANE_MODEL_DIGEST"]);
         Assert.EndsWith("/connect/token", env["CONTROLPLANE_TOKEN_ENDPOINT"], StringComparison.Ordinal);
 
+        // Lineage names the placements that serve a version (the pinned one), and none for the version the alias moved to.
+        var lineage = await (await client.GetAsync("/v1/tenants/serve/models/llm/versions/1/lineage")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("chat", Assert.Single(lineage.GetProperty("servedBy").EnumerateArray()).GetProperty("name").GetString());
+        var unserved = await (await client.GetAsync("/v1/tenants/serve/models/llm/versions/2/lineage")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, unserved.GetProperty("servedBy").GetArrayLength());
+
         // A version served by a live placement cannot be deleted; an unused one can, and gives its storage back.
         await (await client.DeleteAsync("/v1/tenants/serve/models/llm/versions/1")).ExpectProblemAsync(HttpStatusCode.Conflict, "version-in-use");
         await (await client.DeleteAsync("/v1/tenants/serve/models/llm/versions/2")).ExpectProblemAsync(HttpStatusCode.Conflict, "version-in-use");

@@ -16,4 +16,6 @@ internal sealed class EmulatorState(string bearerToken)
     public RequestLog Requests { get; } = new();
 
     public ServiceAccountTokens Tokens { get; } = new();
+
+    public ServiceAccountTokenIssuer TokenIssuer { get; } = new();
 }

@@ -1,0 +1,30 @@
+namespace ControlPlane.Application.WorkloadIdentity;
+
+/// <summary>What the control plane reads from a projected service-account token before asking its cluster about it.</summary>
+/// <param name="Issuer">The iss claim: selects the registered cluster.</param>
+/// <param name="Audiences">The aud claim.</param>
+/// <param name="ExpiresAt">The exp claim.</param>
+public sealed record WorkloadTokenClaims(string? Issuer, IReadOnlyList<string> Audiences, DateTimeOffset? ExpiresAt);
+
+/// <summary>A pod's identity, verified by its cluster: the tenant is the one whose namespace the service account lives in.</summary>
+/// <param name="Subject">system:serviceaccount:&lt;namespace&gt;:&lt;name&gt;.</param>
+/// <param name="Tenant">The tenant of namespace t-&lt;tenant&gt;.</param>
+/// <param name="Cluster">The cluster that issued and verified the token.</param>
+public sealed record VerifiedWorkload(string Subject, string Tenant, string Cluster);
+
+/// <summary>A model-pull grant for a verified workload: the tenant, the one digest when narrowed, and a download URL for it.</summary>
+/// <param name="Lifetime">Lifetime of the pull token; the presigned URL expires no later.</param>
+public sealed record WorkloadPullGrant(string Subject, string Tenant, string? Digest, Uri? PresignedUrl, TimeSpan Lifetime);
+
+/// <summary>
+/// Why a token exchange is refused, in OAuth terms (RFC 8693 §2.2.2): invalid_request for a subject token that is not
+/// acceptable, invalid_target for a resource the workload may not have.
+/// </summary>
+public sealed class WorkloadTokenRefusedException(string error, string description) : Exception(description)
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidTarget = "invalid_target";
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
+
+    public string Error { get; } = error;
+}

@@ -15,7 +15,10 @@ public sealed class Quota
     public uint Version { get; private set; }
 
     /// <summary>Share of the limit in use, 0–100 (and above when a limit was lowered below current use).</summary>
-    public decimal Percentage => Limit == 0 ? (Used == 0 ? 0 : 100) : Math.Round(100m * Used / Limit, 2);
+    public decimal Percentage => PercentageOf(Used, Limit);
+
+    /// <summary>Use as a percentage of the limit, two decimals; any use of a zero limit is 100%.</summary>
+    public static decimal PercentageOf(long used, long limit) => limit == 0 ? (used == 0 ? 0 : 100) : Math.Round(100m * used / limit, 2);
 
     public long Remaining => Math.Max(0, Limit - Used);
 

@@ -89,6 +89,12 @@ public sealed class BudgetTests(BillingApp app) : IClassFixture<BillingApp>
         await app.SetQuotaAsync("metered", "spend.monthly", 600);
         await (await AdmitAsync(client, "metered", "a")).ExpectAsync(HttpStatusCode.Created);
 
+        // The quota list shows the month's use of the monthly quotas: 2.00 USD spent = 200 minor units of 600.
+        var quotas = await (await client.GetAsync("/v1/tenants/metered/quotas")).ExpectAsync(HttpStatusCode.OK);
+        var spendQuota = quotas.GetProperty("items").EnumerateArray().Single(q => q.GetProperty("resource").GetString() == "spend.monthly");
+        Assert.Equal(200, spendQuota.GetProperty("used").GetInt64());
+        Assert.Equal(33.33m, spendQuota.GetProperty("percentage").GetDecimal());
+
         await app.SetQuotaAsync("metered", "gpu-hours.monthly", 0);
         var hours = await (await AdmitAsync(client, "metered", "b")).ExpectProblemAsync(HttpStatusCode.Conflict, "quota-exceeded");
         Assert.Contains("gpu-hours.monthly", hours.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -87,6 +87,20 @@ public sealed class S3ArtifactStoreTests(ArtifactBucketFixture bucket) : IClassF
         Assert.InRange(presigned.ExpiresAt, before + lifetime - TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow + lifetime);
     }
 
+    [Fact]
+    public void A_burst_of_downloads_shares_one_recent_url_that_never_outlives_the_requested_lifetime()
+    {
+        var first = bucket.Store.PresignDownload("tenant-b/burst.bin", TimeSpan.FromMinutes(10));
+        var again = bucket.Store.PresignDownload("tenant-b/burst.bin", TimeSpan.FromMinutes(10));
+        Assert.Equal(first, again);
+
+        // A shorter lifetime must not get the longer-lived URL; another key never shares one.
+        var shorter = bucket.Store.PresignDownload("tenant-b/burst.bin", TimeSpan.FromMinutes(5));
+        Assert.True(shorter.ExpiresAt <= DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5), $"{shorter.ExpiresAt:O}");
+        Assert.NotEqual(first.Url, shorter.Url);
+        Assert.NotEqual(first.Url.AbsolutePath, bucket.Store.PresignDownload("tenant-c/burst.bin", TimeSpan.FromMinutes(10)).Url.AbsolutePath);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]

@@ -75,7 +75,8 @@ internal sealed partial class GroupCommitAuditLog(NpgsqlDataSource database, ILo
                 await WriteAsync(batch, cancellationToken);
                 batch.ForEach(p => p.Written.TrySetResult());
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            // Whatever went wrong, every waiter must hear it (a request must not hang, nor answer as if audited).
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 LogBatchFailed(logger, e, batch.Count);
                 batch.ForEach(p => p.Written.TrySetException(e));

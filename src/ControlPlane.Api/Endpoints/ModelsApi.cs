@@ -42,10 +42,12 @@ internal static class ModelsApi
             .WithDescription("Streams the stored object through SHA-256 and checks its size: ready, or failed with the reason. 409 before the upload.");
         versions.MapPost("/{version}:pull-credentials", PullCredentials).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreatePullCredentials").WithSummary("Get credentials to pull one version")
-            .WithDescription("A JWT (audience model-store, tenant and digest claims) and a presigned GET URL with the same expiry (10 minutes by default).");
+            .WithDescription("A JWT (audience model-store, tenant and digest claims; 10 minutes by default) and a presigned GET URL that expires no later "
+                + "(expiresAt is the earlier of the two). Pods exchange their service-account token at /connect/token instead (RFC 8693).");
         versions.MapGet("/{version}/lineage", Lineage).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetModelVersionLineage").WithSummary("Get a version's lineage")
-            .WithDescription("Ancestors through base-model digests across the tenant's models, descendants, and the producing placement.");
+            .WithDescription("Ancestors through base-model digests across the tenant's models, descendants, the producing placement, and the live "
+                + "placements that serve it (servedBy).");
 
         var aliases = models.MapGroup("/{model}/aliases");
         aliases.MapPut("/{alias}", SetAlias).AllowTenantRole(ServiceAccountRole.Developer)

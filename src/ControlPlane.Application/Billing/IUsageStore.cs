@@ -35,4 +35,7 @@ public interface IUsageStore
     Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken);
 
     Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken);
+
+    /// <summary>Every meter's watermark, without locking (for the lag metric).</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> WatermarksAsync(CancellationToken cancellationToken);
 }

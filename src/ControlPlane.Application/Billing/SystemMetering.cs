@@ -16,7 +16,7 @@ namespace ControlPlane.Application.Billing;
 /// events carry deterministic ids and go through the idempotent ingestion path, so a crash between the two can never
 /// count a minute twice, and a restart resumes at the watermark without a gap.
 /// </summary>
-public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageIngestion ingestion)
+public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageIngestion ingestion, BillingMetrics metrics)
 {
     public const string Source = "controlplane/metering";
 
@@ -48,6 +48,9 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             }
         }
 
+        // Every replica reports where accrual stands (not only the one that held the watermark), so the lag metric
+        // and its alert see a stalled metering even when the replica that should accrue is the one that is stuck.
+        metrics.Watermarks(await store.WatermarksAsync(cancellationToken));
         return stored;
     }
 

@@ -190,6 +190,20 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> WatermarksAsync(CancellationToken cancellationToken) =>
+        WithConnectionAsync<IReadOnlyDictionary<string, DateTimeOffset>>(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT meter, up_to FROM metering_watermarks WHERE up_to IS NOT NULL", connection);
+            var watermarks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                watermarks[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            return watermarks;
+        }, cancellationToken);
+
     private Task<NpgsqlConnection> ConnectionInTransactionAsync() =>
         db.Database.CurrentTransaction is null
             ? throw new InvalidOperationException("Usage is written and locked inside a transaction.")

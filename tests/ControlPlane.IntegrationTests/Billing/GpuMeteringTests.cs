@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace ControlPlane.IntegrationTests.Billing;
 
 /// <summary>
@@ -28,6 +30,15 @@ public sealed class GpuMeteringTests(BillingApp app) : IClassFixture<BillingApp>
         var t3 = runningAt.AddMinutes(95);
         await Task.WhenAll(app.AccrueAsync(t3), app.AccrueAsync(t3), app.AccrueAsync(t3.AddSeconds(-20)));
         Assert.Equal(BillingApp.ExpectedSeconds(runningAt, t3, gpus: 2), await GpuSecondsAsync(client, "gpu-acme", "llm", farFuture));
+
+        // Operators see how far behind accrual is: the watermark's age per meter, on /metrics.
+        var watermark = t3 - Application.Billing.SystemMetering.SettleDelay;
+        watermark = new DateTimeOffset(watermark.UtcTicks - (watermark.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        var now = DateTimeOffset.UtcNow;
+        var age = app.Services.GetRequiredService<Application.Billing.BillingMetrics>().WatermarkAges(now)["gpu-seconds"];
+        Assert.Equal(now - watermark, age);
+        using var scraper = app.CreateClient();
+        Assert.Matches("controlplane_metering_watermark_age_seconds\\{[^}]*meter=\"gpu-seconds\"", await scraper.GetStringAsync("/metrics"));
 
         // Per GPU model and capacity type, priced with the pool's GPU price.
         var byGpu = await client.CostsAsync("gpu-acme", "gpuModel", farFuture);

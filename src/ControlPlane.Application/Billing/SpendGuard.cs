@@ -21,15 +21,29 @@ public sealed class SpendGuard(IControlPlaneDb db, CostService costs, PriceBookS
 {
     public static readonly string[] MonthlyQuotas = [QuotaResource.GpuHoursMonthly, QuotaResource.SpendMonthly];
 
+    /// <summary>Refuses (409 budget-exceeded or quota-exceeded, naming the budget or quota) what <see cref="CheckAsync"/> would not allow.</summary>
     public async Task EnsureAffordableAsync(Guid tenantId, string tenantName, IReadOnlyDictionary<string, Quota> lockedQuotas, NodePool pool,
         string? migProfile, long units, CancellationToken cancellationToken)
     {
+        if (await CheckAsync(tenantId, tenantName, lockedQuotas, pool, migProfile, units, cancellationToken) is { Allowed: false } refused)
+        {
+            throw new ConflictException(refused.Reason!, refused.Detail!, refused.Extensions);
+        }
+    }
+
+    /// <summary>
+    /// The money check of placing <paramref name="units"/> GPUs (or MIG slices) on <paramref name="pool"/>; null when the
+    /// tenant has no hard-capped budget and no monthly spend or GPU-hour quota among <paramref name="quotas"/>.
+    /// </summary>
+    public async Task<SpendCheck?> CheckAsync(Guid tenantId, string tenantName, IReadOnlyDictionary<string, Quota> quotas, NodePool pool,
+        string? migProfile, long units, CancellationToken cancellationToken)
+    {
         var budget = await db.Budgets.AsNoTracking().FirstOrDefaultAsync(b => b.TenantId == tenantId && b.HardCap, cancellationToken);
-        lockedQuotas.TryGetValue(QuotaResource.SpendMonthly, out var spendQuota);
-        lockedQuotas.TryGetValue(QuotaResource.GpuHoursMonthly, out var gpuHoursQuota);
+        quotas.TryGetValue(QuotaResource.SpendMonthly, out var spendQuota);
+        quotas.TryGetValue(QuotaResource.GpuHoursMonthly, out var gpuHoursQuota);
         if (budget is null && spendQuota is null && gpuHoursQuota is null)
         {
-            return;
+            return null;
         }
 
         var horizon = options.Value.AdmissionCostHorizon;
@@ -54,31 +68,43 @@ public sealed class SpendGuard(IControlPlaneDb db, CostService costs, PriceBookS
             ["monthToDateSpend"] = Money.Round(spend), ["estimatedCost"] = Money.Round(estimate), ["currency"] = currency,
             ["horizon"] = horizon.ToString("c", CultureInfo.InvariantCulture),
         };
+        SpendCheck Result(string? reason, string? detail) => new(reason is null, reason, detail, Money.Round(spend), Money.Round(estimate), currency, details);
 
         if (budget is not null && spend + estimate > budget.MonthlyAmount)
         {
             details["budget"] = new { tenant = tenantName, monthlyAmount = budget.MonthlyAmount, hardCap = true };
-            throw new ConflictException("budget-exceeded",
+            return Result("budget-exceeded",
                 $"The budget of tenant '{tenantName}' ({budget.MonthlyAmount.ToString(CultureInfo.InvariantCulture)} {currency} a month, hard cap) "
                 + $"would be exceeded: month-to-date spend {Money.Round(spend).ToString(CultureInfo.InvariantCulture)} + estimated "
-                + $"{Money.Round(estimate).ToString(CultureInfo.InvariantCulture)} for the next {horizon}.", details);
+                + $"{Money.Round(estimate).ToString(CultureInfo.InvariantCulture)} for the next {horizon}.");
         }
 
         if (spendQuota is not null && (spend + estimate) * 100m > spendQuota.Limit)
         {
-            throw new ConflictException("quota-exceeded",
+            return Result("quota-exceeded",
                 $"Quota {QuotaResource.SpendMonthly} ({spendQuota.Limit} minor units) would be exceeded: month-to-date spend "
-                + $"{Money.Round(spend).ToString(CultureInfo.InvariantCulture)} + estimated {Money.Round(estimate).ToString(CultureInfo.InvariantCulture)} {currency}.",
-                details);
+                + $"{Money.Round(spend).ToString(CultureInfo.InvariantCulture)} + estimated {Money.Round(estimate).ToString(CultureInfo.InvariantCulture)} {currency}.");
         }
 
         var hours = (gpuSeconds + units * (decimal)horizon.TotalSeconds) / 3600m;
         if (gpuHoursQuota is not null && hours > gpuHoursQuota.Limit)
         {
             details["gpuHours"] = Math.Round(hours, 3);
-            throw new ConflictException("quota-exceeded",
+            return Result("quota-exceeded",
                 $"Quota {QuotaResource.GpuHoursMonthly} ({gpuHoursQuota.Limit} h) would be exceeded: "
-                + $"{Math.Round(gpuSeconds / 3600m, 3).ToString(CultureInfo.InvariantCulture)} h used this month + {units} GPUs for {horizon}.", details);
+                + $"{Math.Round(gpuSeconds / 3600m, 3).ToString(CultureInfo.InvariantCulture)} h used this month + {units} GPUs for {horizon}.");
         }
+
+        return Result(null, null);
     }
 }
+
+/// <summary>What the money check of an admission found.</summary>
+/// <param name="Allowed">False when the admission would be refused.</param>
+/// <param name="Reason">budget-exceeded or quota-exceeded when refused.</param>
+/// <param name="Detail">Why, naming the budget or quota.</param>
+/// <param name="MonthToDateSpend">The tenant's spend this month, rounded to the cent.</param>
+/// <param name="EstimatedCost">The placement's cost over Billing:AdmissionCostHorizon, rounded to the cent.</param>
+/// <param name="Currency">The price book's currency.</param>
+public sealed record SpendCheck(bool Allowed, string? Reason, string? Detail, decimal MonthToDateSpend, decimal EstimatedCost, string Currency,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyDictionary<string, object?> Extensions);

@@ -108,13 +108,26 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         var tenant = await TenantAsync(tenantName, cancellationToken);
         var schedulingRequest = SchedulingRequestFor(tenant, spec);
         var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
-        var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenant.Id
-            && (q.Resource == QuotaResource.Placements || q.Resource == gpuResource)).ToDictionaryAsync(q => q.Resource, cancellationToken);
+        string[] resources = [QuotaResource.Placements, gpuResource, .. SpendGuard.MonthlyQuotas];
+        var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenant.Id && resources.Contains(q.Resource))
+            .ToDictionaryAsync(q => q.Resource, cancellationToken);
         var checks = QuotaChecks(quotas, gpuResource, schedulingRequest.TotalUnits);
-        var decision = PlacementScheduler.Decide(schedulingRequest, (await fleet.LoadAsync(cancellationToken)).Snapshot);
+        var current = await fleet.LoadAsync(cancellationToken);
+        var decision = PlacementScheduler.Decide(schedulingRequest, current.Snapshot);
+
+        // The money check admission would make on the chosen pool (budget hard cap, spend.monthly, gpu-hours.monthly).
+        SpendCheck? spendCheck = null;
+        if (decision.Chosen is { } chosen)
+        {
+            var poolId = current.Ids[(chosen.Cluster, chosen.NodePool)].PoolId;
+            var pool = await db.NodePools.AsNoTracking().FirstAsync(p => p.Id == poolId, cancellationToken);
+            spendCheck = await spend.CheckAsync(tenant.Id, tenant.Name, quotas, pool, spec.MigProfile, schedulingRequest.TotalUnits, cancellationToken);
+        }
+
         return new PlacementPreviewResponse(
-            tenant.State == TenantState.Active && checks.All(c => c.Sufficient) && decision.Outcome == SchedulingOutcome.Scheduled,
-            checks, DecisionViews.From(decision));
+            tenant.State == TenantState.Active && checks.All(c => c.Sufficient) && decision.Outcome == SchedulingOutcome.Scheduled
+                && spendCheck?.Allowed != false,
+            checks, DecisionViews.From(decision), spendCheck);
     }
 
     private static SchedulingRequest SchedulingRequestFor(Tenant tenant, PlacementSpec spec) => new()

@@ -121,7 +121,12 @@ public sealed record CandidateView(string Cluster, string NodePool, bool Accepte
 /// <param name="Admissible">True when a create now would succeed.</param>
 /// <param name="Quota">Each quota the request counts against, with what it would need.</param>
 /// <param name="Decision">The scheduling decision.</param>
-public sealed record PlacementPreviewResponse(bool Admissible, IReadOnlyList<QuotaCheckView> Quota, SchedulingDecisionView Decision);
+/// <param name="Spend">
+/// The money check on the chosen pool: month-to-date spend + the placement's estimated cost against a hard-capped budget
+/// and the monthly spend / GPU-hour quotas; null when the tenant has none of them (or nothing was scheduled).
+/// </param>
+public sealed record PlacementPreviewResponse(bool Admissible, IReadOnlyList<QuotaCheckView> Quota, SchedulingDecisionView Decision,
+    Billing.SpendCheck? Spend);
 
 /// <summary>One quota check of an admission.</summary>
 /// <param name="Resource">Quota resource.</param>

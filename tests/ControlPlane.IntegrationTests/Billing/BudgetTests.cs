@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ControlPlane.IntegrationTests.Billing;
 
 /// <summary>Budgets: alert thresholds recorded once per month, and hard caps (and spend quotas) refusing admissions.</summary>
@@ -38,6 +40,23 @@ public sealed class BudgetTests(BillingApp app) : IClassFixture<BillingApp>
         await (await capped.PutAsJsonAsync("/v1/tenants/capped/budget", new { monthlyAmount = 10m, alertThresholds = new[] { 50, 80, 100 }, hardCap = true }))
             .ExpectAsync(HttpStatusCode.OK);
         await (await soft.PutAsJsonAsync("/v1/tenants/soft/budget", new { monthlyAmount = 10m, hardCap = false })).ExpectAsync(HttpStatusCode.OK);
+
+        // The preview says so first, with the figures, and the soft budget's tenant sees no money check at all.
+        var preview = await (await capped.PostAsJsonAsync("/v1/tenants/capped/placements:preview", new
+        {
+            name = "llm", kind = "inference", image = "registry.example/llm:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+        })).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(preview.GetProperty("admissible").GetBoolean());
+        Assert.Equal("budget-exceeded", preview.GetProperty("spend").GetProperty("reason").GetString());
+        Assert.Equal(8.00m, preview.GetProperty("spend").GetProperty("monthToDateSpend").GetDecimal());
+        Assert.Equal(3.60m, preview.GetProperty("spend").GetProperty("estimatedCost").GetDecimal());
+        Assert.False(preview.GetProperty("spend").TryGetProperty("extensions", out _));
+        var softPreview = await (await soft.PostAsJsonAsync("/v1/tenants/soft/placements:preview", new
+        {
+            name = "llm", kind = "inference", image = "registry.example/llm:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+        })).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(softPreview.GetProperty("admissible").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, softPreview.GetProperty("spend").ValueKind);
 
         var refused = await (await AdmitAsync(capped, "capped", "llm")).ExpectProblemAsync(HttpStatusCode.Conflict, "budget-exceeded");
         Assert.Contains("budget of tenant 'capped'", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);

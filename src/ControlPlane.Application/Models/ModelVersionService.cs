@@ -149,7 +149,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         await store.DeleteAsync(key, cancellationToken);
     }
 
-    /// <summary>A token (audience model-store) and a presigned GET for exactly this version, expiring together.</summary>
+    /// <summary>A token (audience model-store) and a presigned GET for exactly this version that expires no later than the token.</summary>
     public async Task<PullCredentialsResponse> PullCredentialsAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
         // The hot path: one query by names; only when it finds nothing does LoadAsync say which part is missing.

@@ -291,15 +291,17 @@ EOF
 
 # Measured again (at most twice) when other processes took more than BENCH_MAX_OTHER % (default 25) of a core.
 noisy() { local o; o="$(sed -nE 's/.*other=([0-9]+).*/\1/p' "$RESULTS/$1.cpu.txt")"; (( ${o:-0} > ${BENCH_MAX_OTHER:-25} )); }
-run_wrk() {
-  local attempt
+# measure_quietly RUN_ONCE name …: RUN_ONCE name …, repeated (up to three runs in all) while the run was noisy.
+measure_quietly() {
+  local once="$1" attempt; shift
   for attempt in 1 2 3; do
-    run_wrk_once "$@"
+    "$once" "$@"
     noisy "$1" || return 0
     if (( attempt < 3 )); then log "  other processes took CPU during the run; measuring $1 again"; fi
   done
   return 0
 }
+run_wrk() { measure_quietly run_wrk_once "$@"; }
 
 # Fixed-rate run: name rate url [FixedRate args]
 run_fixed_once() {
@@ -325,15 +327,7 @@ print(f"rps={float(kv['achieved_rps']):.0f} p50={float(kv['p50_ms']):.2f} p99={f
 EOF
   log "  $(cat "$RESULTS/$name.parsed") | CPU: $(cat "$RESULTS/$name.cpu.txt")"
 }
-run_fixed() {
-  local attempt
-  for attempt in 1 2 3; do
-    run_fixed_once "$@"
-    noisy "$1" || return 0
-    if (( attempt < 3 )); then log "  other processes took CPU during the run; measuring $1 again"; fi
-  done
-  return 0
-}
+run_fixed() { measure_quietly run_fixed_once "$@"; }
 field() { sed -nE "s/.*(^| )$2=([^ ]+).*/\2/p" "$RESULTS/$1.parsed"; }
 
 # ---------------------------------------------------------------------------------------------------------------------

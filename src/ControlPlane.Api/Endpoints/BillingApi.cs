@@ -113,22 +113,13 @@ internal static class BillingApi
         TypedResults.Ok(await statements.ListAsync(tenant, cancellationToken));
 
     private static async Task<Results<Ok<StatementResponse>, ContentHttpResult>> Statement(string tenant, string month, StatementService statements,
-        Application.Abstractions.IControlPlaneDb db, CancellationToken cancellationToken, string? format = null)
-    {
-        if (format is not (null or "json" or "focus-csv"))
+        CancellationToken cancellationToken, string? format = null) =>
+        format switch
         {
-            throw new ValidationFailedException(new Dictionary<string, string[]> { ["format"] = ["one of: json, focus-csv"] });
-        }
-
-        var statement = await statements.GetAsync(tenant, month, cancellationToken);
-        if (format != "focus-csv")
-        {
-            return TypedResults.Ok(statement);
-        }
-
-        var tenantId = await db.RequireTenantIdAsync(tenant, cancellationToken);
-        return TypedResults.Text(FocusExport.ToCsv(statement, tenantId), FocusExport.ContentType);
-    }
+            null or "json" => TypedResults.Ok(await statements.GetAsync(tenant, month, cancellationToken)),
+            "focus-csv" => TypedResults.Text(await statements.FocusCsvAsync(tenant, month, cancellationToken), FocusExport.ContentType),
+            _ => throw new ValidationFailedException(new Dictionary<string, string[]> { ["format"] = ["one of: json, focus-csv"] }),
+        };
 
     private static async Task<Ok<StatementResponse>> Close(string tenant, string month, StatementService statements,
         CancellationToken cancellationToken) =>

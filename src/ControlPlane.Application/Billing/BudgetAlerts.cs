@@ -18,7 +18,7 @@ public sealed class BudgetAlerts(IControlPlaneDb db, CostService costs, AuditTra
         var budgets = await db.Budgets.AsNoTracking().Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Budget = b, Tenant = t.Name })
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var month = DateOnly.FromDateTime(Pricing.MonthStart(now).UtcDateTime);
+        var month = Pricing.MonthOf(now);
         var recorded = 0;
         foreach (var item in budgets)
         {

@@ -82,7 +82,7 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
     private async Task<BudgetResponse> ToResponseAsync(string tenantName, Budget budget, CancellationToken cancellationToken)
     {
         var (spend, _, currency) = await costs.MonthToDateAsync(budget.TenantId, cancellationToken);
-        var month = DateOnly.FromDateTime(Pricing.MonthStart(clock.GetUtcNow()).UtcDateTime);
+        var month = Pricing.MonthOf(clock.GetUtcNow());
         var crossed = await db.BudgetAlerts.Where(a => a.TenantId == budget.TenantId && a.Month == month).Select(a => a.Threshold)
             .OrderBy(t => t).ToListAsync(cancellationToken);
         return new BudgetResponse(tenantName, budget.MonthlyAmount, budget.AlertThresholds, budget.HardCap, currency, Money.Round(spend),

@@ -72,7 +72,7 @@ public sealed class PriceBookService(IControlPlaneDb db, AuditTrail audit, ICall
             }
 
             var lastClosed = await db.Statements.Select(s => (DateOnly?)s.Month).MaxAsync(cancellationToken);
-            if (lastClosed is { } month && effectiveFrom < MonthEnd(month))
+            if (lastClosed is { } month && effectiveFrom < Pricing.MonthEnd(month))
             {
                 throw new ConflictException("price-book-in-the-past", $"effectiveFrom falls in or before a closed month ({month:yyyy-MM}).");
             }
@@ -103,9 +103,6 @@ public sealed class PriceBookService(IControlPlaneDb db, AuditTrail audit, ICall
         var books = (await ScheduleAsync(cancellationToken)).Books;
         return new PriceBookHistoryResponse([.. books.Select((b, i) => ToResponse(b, i + 1 < books.Count ? books[i + 1].EffectiveFrom : null))]);
     }
-
-    public static DateTimeOffset MonthEnd(DateOnly month) =>
-        new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
 
     private static PriceBookResponse ToResponse(PriceBook book, DateTimeOffset? until) => new(book.Version, book.Currency, book.EffectiveFrom,
         until, [.. book.Prices.Select(p => new PriceView(p.Meter, p.Dimensions, p.UnitPrice, Meters.Units[p.Meter]))], book.CreatedAt, book.CreatedBy);

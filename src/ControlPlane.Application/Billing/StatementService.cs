@@ -23,8 +23,8 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
         var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var closed = await db.Statements.AsNoTracking().Where(s => s.TenantId == tenantId).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var months = (await usage.MonthsWithUsageAsync(tenantId, now.AddHours(1), cancellationToken)).Select(m => ToMonth(m.Month))
-            .Append(ToMonth(Pricing.MonthStart(now))).Except(closed.Select(s => s.Month)).Distinct().ToList();
+        var months = (await usage.MonthsWithUsageAsync(tenantId, now.AddHours(1), cancellationToken)).Select(m => Pricing.MonthOf(m.Month))
+            .Append(Pricing.MonthOf(now)).Except(closed.Select(s => s.Month)).Distinct().ToList();
         var items = closed.Select(s => new StatementSummary(Format(s.Month), Closed, s.Currency, s.Total)).ToList();
         foreach (var month in months)
         {
@@ -35,17 +35,26 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
         return new StatementListResponse(tenantName, [.. items.OrderByDescending(i => i.Month, StringComparer.Ordinal)]);
     }
 
-    public async Task<StatementResponse> GetAsync(string tenantName, string month, CancellationToken cancellationToken)
+    public async Task<StatementResponse> GetAsync(string tenantName, string month, CancellationToken cancellationToken) =>
+        await GetAsync(tenantName, await db.RequireTenantIdAsync(tenantName, cancellationToken), month, cancellationToken);
+
+    /// <summary>The statement as FinOps FOCUS 1.1 CSV (<see cref="FocusExport"/>).</summary>
+    public async Task<string> FocusCsvAsync(string tenantName, string month, CancellationToken cancellationToken)
+    {
+        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
+        return FocusExport.ToCsv(await GetAsync(tenantName, tenantId, month, cancellationToken), tenantId);
+    }
+
+    private async Task<StatementResponse> GetAsync(string tenantName, Guid tenantId, string month, CancellationToken cancellationToken)
     {
         var start = ParseMonth(month);
-        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         var stored = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Month == start, cancellationToken);
         if (stored is not null)
         {
             return ToResponse(tenantName, stored);
         }
 
-        if (MonthStartOf(start) > clock.GetUtcNow())
+        if (Pricing.MonthStart(start) > clock.GetUtcNow())
         {
             throw new ResourceNotFoundException("statement", month);
         }
@@ -59,7 +68,7 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
     {
         var start = ParseMonth(month);
         var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
-        if (PriceBookService.MonthEnd(start) > clock.GetUtcNow())
+        if (Pricing.MonthEnd(start) > clock.GetUtcNow())
         {
             throw new ConflictException("month-not-ended", $"The month {month} has not ended yet; only ended months can be closed.");
         }
@@ -77,7 +86,7 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
         var closedCount = 0;
         foreach (var (tenantId, monthStart) in candidates)
         {
-            var month = ToMonth(monthStart);
+            var month = Pricing.MonthOf(monthStart);
             if (await db.Statements.AnyAsync(s => s.TenantId == tenantId && s.Month == month, cancellationToken))
             {
                 continue;
@@ -127,8 +136,8 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
     private async Task<(string Currency, IReadOnlyList<StatementLine> Lines, long Events)> LiveAsync(Guid tenantId, DateOnly month,
         bool fromRawEvents, CancellationToken cancellationToken)
     {
-        var start = MonthStartOf(month);
-        var end = PriceBookService.MonthEnd(month);
+        var start = Pricing.MonthStart(month);
+        var end = Pricing.MonthEnd(month);
         var schedule = await priceBook.ScheduleAsync(cancellationToken);
         var aggregates = await usage.AggregatesAsync(tenantId, start, end, fromRawEvents, cancellationToken);
         return (schedule.Currency ?? "USD", Pricing.Lines(Pricing.Price(aggregates, schedule), start, end), aggregates.Sum(a => a.Events));
@@ -139,9 +148,6 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
             ? parsed
             : throw new ValidationFailedException(new Dictionary<string, string[]> { ["month"] = ["must be yyyy-MM, e.g. 2026-11"] });
 
-    private static DateTimeOffset MonthStartOf(DateOnly month) => new(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static DateOnly ToMonth(DateTimeOffset start) => new(start.UtcDateTime.Year, start.UtcDateTime.Month, 1);
 
     private static string Format(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -154,7 +160,7 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
 
     private static StatementResponse ToResponse(string tenant, DateOnly month, string status, string currency, IReadOnlyList<StatementLine> lines,
         DateTimeOffset? closedAt) =>
-        new(tenant, Format(month), status, currency, MonthStartOf(month), PriceBookService.MonthEnd(month), lines.Sum(l => l.Amount),
+        new(tenant, Format(month), status, currency, Pricing.MonthStart(month), Pricing.MonthEnd(month), lines.Sum(l => l.Amount),
             [.. lines.Select(ToView)], closedAt);
 
     private static StatementLineView ToView(StatementLine l) =>

@@ -95,7 +95,7 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
     private async Task<Dictionary<Guid, DateTimeOffset>> ClosedUntilAsync(IReadOnlyCollection<Guid> tenants, CancellationToken cancellationToken) =>
         (await db.Statements.Where(s => tenants.Contains(s.TenantId)).GroupBy(s => s.TenantId)
             .Select(g => new { TenantId = g.Key, Month = g.Max(s => s.Month) }).ToListAsync(cancellationToken))
-        .ToDictionary(x => x.TenantId, x => PriceBookService.MonthEnd(x.Month));
+        .ToDictionary(x => x.TenantId, x => Pricing.MonthEnd(x.Month));
 
     private string TenantOf(UsageBatchRequest request)
     {

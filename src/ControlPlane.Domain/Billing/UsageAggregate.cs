@@ -43,4 +43,13 @@ public static class Pricing
 
     /// <summary>The first instant of the month <paramref name="at"/> falls in (UTC).</summary>
     public static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The month <paramref name="at"/> falls in (UTC), as its first day.</summary>
+    public static DateOnly MonthOf(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1);
+
+    /// <summary>The first instant of <paramref name="month"/> (UTC).</summary>
+    public static DateTimeOffset MonthStart(DateOnly month) => new(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first instant after <paramref name="month"/> (UTC): months are [start, end).</summary>
+    public static DateTimeOffset MonthEnd(DateOnly month) => MonthStart(month).AddMonths(1);
 }

@@ -1,6 +1,6 @@
 using ControlPlane.Application.Billing;
+using ControlPlane.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,31 +12,18 @@ namespace ControlPlane.Infrastructure.Billing;
 /// primary keys on alerts and statements).
 /// </summary>
 internal sealed class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, TimeProvider clock,
-    ILogger<MeteringWorker> logger) : BackgroundService
+    ILogger<MeteringWorker> logger) : PeriodicWorker(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(scopes, clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Metering failed; retrying");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            await Task.Delay(options.Value.Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override string Activity => "Metering";
 
-    /// <summary>One iteration, each step in its own scope (and transactions).</summary>
-    public static async Task RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>One pass, each step in its own scope (and transactions).</summary>
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
         using (var scope = scopes.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SystemMetering>().AccrueAsync(now, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<SystemMetering>().AccrueAsync(Clock.GetUtcNow(), cancellationToken);
         }
 
         using (var scope = scopes.CreateScope())

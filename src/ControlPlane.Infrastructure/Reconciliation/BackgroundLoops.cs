@@ -1,7 +1,7 @@
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,68 +9,51 @@ namespace ControlPlane.Infrastructure.Reconciliation;
 
 /// <summary>Reads placements' state back from the clusters: one LIST per cluster, one scope per changed placement.</summary>
 internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOptions<ReconcilerOptions> options, TimeProvider clock,
-    ILogger<PlacementObserverWorker> logger) : BackgroundService
+    ILogger<PlacementObserverWorker> logger) : PeriodicWorker(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.ObserveInterval;
+
+    protected override string Activity => "Placement observation";
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        IReadOnlyList<Guid> clusters;
+        using (var scope = scopes.CreateScope())
         {
-            try
-            {
-                IReadOnlyList<Guid> clusters;
-                using (var scope = scopes.CreateScope())
-                {
-                    clusters = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().DueClustersAsync(stoppingToken);
-                }
+            clusters = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().DueClustersAsync(cancellationToken);
+        }
 
-                foreach (var cluster in clusters)
-                {
-                    IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes;
-                    using (var scope = scopes.CreateScope())
-                    {
-                        changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster, stoppingToken);
-                    }
-
-                    foreach (var (placementId, workload) in changes)
-                    {
-                        using var scope = scopes.CreateScope();
-                        await scope.ServiceProvider.GetRequiredService<PlacementObserver>().RecordAsync(placementId, workload, stoppingToken);
-                    }
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        foreach (var cluster in clusters)
+        {
+            IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes;
+            using (var scope = scopes.CreateScope())
             {
-                logger.LogError(ex, "Placement observation failed; retrying");
+                changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster, cancellationToken);
             }
 
-            await Task.Delay(options.Value.ObserveInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            foreach (var (placementId, workload) in changes)
+            {
+                using var scope = scopes.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<PlacementObserver>().RecordAsync(placementId, workload, cancellationToken);
+            }
         }
     }
 }
 
 /// <summary>Refreshes node-pool capacity from every cluster's Nodes periodically.</summary>
 internal sealed class ClusterSyncWorker(IServiceScopeFactory scopes, IOptions<ClusterOptions> options, TimeProvider clock,
-    ILogger<ClusterSyncWorker> logger) : BackgroundService
+    ILogger<ClusterSyncWorker> logger) : PeriodicWorker(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(options.Value.SyncInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+    protected override TimeSpan Interval => options.Value.SyncInterval;
 
-            try
-            {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<ClusterCapacitySync>().SyncAllAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Cluster capacity sync failed; retrying");
-            }
-        }
+    protected override string Activity => "Cluster capacity sync";
+
+    // Start-up is not delayed by every cluster's Nodes; POST /v1/clusters/{cluster}/sync syncs one at once.
+    protected override bool WaitFirst => true;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ClusterCapacitySync>().SyncAllAsync(cancellationToken);
     }
 }

@@ -62,25 +62,11 @@ public static class GpuFleet
     }
 
     /// <summary>Polls a placement until <paramref name="done"/> holds (the reconciler and observer run in the background).</summary>
-    public static async Task<System.Text.Json.JsonElement> WaitForPlacementAsync(this HttpClient client, string tenant, string name,
-        Func<System.Text.Json.JsonElement, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        System.Text.Json.JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await (await client.GetAsync($"/v1/tenants/{tenant}/placements/{name}")).ExpectAsync(HttpStatusCode.OK);
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"placement {tenant}/{name} did not reach the expected state; last seen: {last}");
-        return last;
-    }
+    public static Task<System.Text.Json.JsonElement> WaitForPlacementAsync(this HttpClient client, string tenant, string name,
+        Func<System.Text.Json.JsonElement, bool> done, TimeSpan? timeout = null) =>
+        Eventually.MatchesAsync(
+            async () => await (await client.GetAsync($"/v1/tenants/{tenant}/placements/{name}")).ExpectAsync(HttpStatusCode.OK),
+            done, $"placement {tenant}/{name} reaching the expected state", timeout);
 
     public static string Phase(this System.Text.Json.JsonElement placement) => placement.GetProperty("status").GetProperty("phase").GetString()!;
 

@@ -19,12 +19,8 @@ public sealed class HealthAndMetricsTests(ControlPlaneApp app) : IClassFixture<C
         using var op = await app.OperatorClientAsync();
         await op.GetAsync("/v1/tenants");
         using var client = app.CreateClient();
-        var metrics = "";
-        for (var attempt = 0; attempt < 20 && !metrics.Contains("controlplane_tenants", StringComparison.Ordinal); attempt++)
-        {
-            metrics = await client.GetStringAsync("/metrics");
-            await Task.Delay(250);
-        }
+        var metrics = await Eventually.MatchesAsync(() => client.GetStringAsync("/metrics"),
+            text => text.Contains("controlplane_tenants", StringComparison.Ordinal), "the controlplane_tenants gauge on /metrics");
 
         Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
         Assert.Matches("controlplane_tokens_issued_total\\{[^}]*client_type=\"operator\"", metrics);

@@ -33,11 +33,11 @@ public sealed class KubeconfigClusterTests(ControlPlaneApp app) : IClassFixture<
         })).ExpectAsync(HttpStatusCode.Created);
 
         using var kubernetes = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(kubeconfig))));
-        var deployment = await EventuallyAsync(async () =>
+        var deployment = await Eventually.FoundAsync(async () =>
         {
             var list = await kubernetes.AppsV1.ListNamespacedDeploymentAsync("t-" + tenant);
             return list.Items.FirstOrDefault(d => d.Metadata.Name == "probe");
-        });
+        }, "the probe Deployment in the real cluster", TimeSpan.FromMinutes(2));
         Assert.Equal("controlplane", deployment.Metadata.Labels["app.kubernetes.io/managed-by"]);
         Assert.Equal(tenant, deployment.Metadata.Labels["controlplane.io/tenant"]);
 
@@ -45,22 +45,5 @@ public sealed class KubeconfigClusterTests(ControlPlaneApp app) : IClassFixture<
         await client.WaitForPlacementAsync(tenant, "probe", p => p.Phase() == "terminated", TimeSpan.FromMinutes(2));
         Assert.Empty((await kubernetes.AppsV1.ListNamespacedDeploymentAsync("t-" + tenant)).Items);
         await kubernetes.CoreV1.DeleteNamespaceAsync("t-" + tenant);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the object did not appear in the cluster in time");
-        return null!;
     }
 }

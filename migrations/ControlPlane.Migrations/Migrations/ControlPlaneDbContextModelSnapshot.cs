@@ -103,7 +103,7 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnName("hard_cap");
 
                     b.Property<decimal>("MonthlyAmount")
-                        .HasColumnType("numeric")
+                        .HasColumnType("numeric(17,2)")
                         .HasColumnName("monthly_amount");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -144,7 +144,7 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnName("at");
 
                     b.Property<decimal>("Spend")
-                        .HasColumnType("numeric")
+                        .HasColumnType("numeric(28,2)")
                         .HasColumnName("spend");
 
                     b.HasKey("TenantId", "Month", "Threshold")
@@ -228,7 +228,7 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnName("lines");
 
                     b.Property<decimal>("Total")
-                        .HasColumnType("numeric")
+                        .HasColumnType("numeric(28,2)")
                         .HasColumnName("total");
 
                     b.HasKey("TenantId", "Month")

@@ -11,7 +11,7 @@ public sealed record PutPriceBookRequest(string? Currency, DateTimeOffset? Effec
 /// <summary>A unit price.</summary>
 /// <param name="Meter">gpu-seconds, tokens-in, tokens-out, inferences, storage-byte-hours or egress-bytes.</param>
 /// <param name="Dimensions">Usage matches when it carries all of these; the most specific match wins (most dimensions, then first listed).</param>
-/// <param name="UnitPrice">Price of one unit of the meter (exact decimal, ≥ 0).</param>
+/// <param name="UnitPrice">Price of one unit of the meter: an exact decimal from 0 to below 10^6 with at most 18 decimals.</param>
 public sealed record PriceRequest(string? Meter, Dictionary<string, string>? Dimensions, decimal? UnitPrice);
 
 /// <summary>One price-book version.</summary>
@@ -36,12 +36,12 @@ public sealed record UsageBatchRequest(string? Tenant, IReadOnlyList<UsageEventR
 /// <param name="Source">Who measured it, e.g. serving/eu-1.</param>
 /// <param name="Type">The meter.</param>
 /// <param name="Subject">The tenant's placement the usage belongs to (optional).</param>
-/// <param name="Time">When it happened (RFC 3339).</param>
+/// <param name="Time">When it happened (RFC 3339): not before the tenant was created (less Billing:MaxFutureSkew) nor before 2000-01-01.</param>
 /// <param name="Data">The quantity and dimensions.</param>
 public sealed record UsageEventRequest(string? Id, string? Source, string? Type, string? Subject, string? Time, UsageEventData? Data);
 
 /// <summary>What was used.</summary>
-/// <param name="Quantity">A finite, non-negative number in the meter's unit.</param>
+/// <param name="Quantity">A number in the meter's unit from 0 to below 10^15 with at most 6 decimals (anything else is refused, never rounded).</param>
 /// <param name="Dimensions">e.g. {"model": "llm"}; prices and cost reports use them.</param>
 public sealed record UsageEventData(JsonElement Quantity, Dictionary<string, string>? Dimensions);
 
@@ -58,13 +58,13 @@ public sealed record UsageEventError(int Index, string? Id, string? Type, string
 /// <summary>Costs of a period, grouped.</summary>
 /// <param name="From">Start of the period (floored to the hour).</param>
 /// <param name="To">End of the period (exclusive, raised to the hour).</param>
-/// <param name="Total">All usage of the period priced, rounded to the cent once.</param>
+/// <param name="Total">All usage of the period priced, at full precision (not rounded: only statements are).</param>
 public sealed record CostsResponse(string Currency, DateTimeOffset From, DateTimeOffset To, string GroupBy, decimal Total,
     IReadOnlyList<CostGroup> Groups);
 
 /// <summary>One group of costs.</summary>
 /// <param name="Key">The day (yyyy-MM-dd), meter, placement, model, GPU model or tenant; "(none)" for usage without it.</param>
-/// <param name="Amount">Priced usage of the group, rounded to the cent.</param>
+/// <param name="Amount">Priced usage of the group, at full precision (30 inferences at 0.0001 are 0.003).</param>
 /// <param name="Quantities">Quantity per meter.</param>
 public sealed record CostGroup(string Key, decimal Amount, IReadOnlyDictionary<string, decimal> Quantities);
 
@@ -73,8 +73,8 @@ public sealed record UnitEconomicsResponse(string Currency, DateTimeOffset From,
     IReadOnlyList<UnitCost> Models);
 
 /// <summary>What a placement (or model) cost and how many inferences it served.</summary>
-/// <param name="Cost">All usage attributed to it (the placement as subject, or the model dimension), rounded to the cent.</param>
-/// <param name="CostPer1kInferences">Exact cost ÷ inferences × 1,000, rounded to 6 decimals; null without inferences.</param>
+/// <param name="Cost">All usage attributed to it (the placement as subject, or the model dimension), at full precision.</param>
+/// <param name="CostPer1kInferences">Cost × 1,000 ÷ inferences (a decimal quotient, up to 28 significant digits); null without inferences.</param>
 public sealed record UnitCost(string Key, decimal Cost, decimal Inferences, decimal? CostPer1kInferences);
 
 /// <summary>A month's statement.</summary>
@@ -100,9 +100,9 @@ public sealed record StatementVerification(string Month, string Status, decimal 
     long RawEvents, IReadOnlyList<StatementLineView> RecomputedLines);
 
 /// <summary>Sets a tenant's monthly budget.</summary>
-/// <param name="MonthlyAmount">In the price book's currency, &gt; 0.</param>
+/// <param name="MonthlyAmount">In the price book's currency, &gt; 0 and below 10^15, at most 2 decimals.</param>
 /// <param name="AlertThresholds">Percentages (1–1000) whose crossing is recorded once per month as an audit event and metric.</param>
-/// <param name="HardCap">Refuse admissions whose estimated cost would take the month's spend over the budget.</param>
+/// <param name="HardCap">Required: refuse admissions whose estimated cost would take the month's spend over the budget.</param>
 public sealed record PutBudgetRequest(decimal? MonthlyAmount, IReadOnlyList<int>? AlertThresholds, bool? HardCap);
 
 /// <summary>A tenant's budget and how much of it this month used.</summary>

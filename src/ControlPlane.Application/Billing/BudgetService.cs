@@ -26,7 +26,10 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
         var errors = new FieldErrors();
         errors.AddIf(request.MonthlyAmount is null, "monthlyAmount", "is required");
         errors.AddIf(request.MonthlyAmount <= 0, "monthlyAmount", "must be positive");
-        errors.AddIf(request.MonthlyAmount is { } amount && amount != Money.Round(amount), "monthlyAmount", "has at most 2 decimals");
+        errors.AddIf(request.MonthlyAmount is { } amount && (amount != Money.Round(amount) || amount >= Money.MaxAmount), "monthlyAmount",
+            "must be below 10^15 with at most 2 decimals");
+        // No silent default: a budget that does not say whether it stops admissions is refused.
+        errors.AddIf(request.HardCap is null, "hardCap", "is required (true refuses admissions over the budget, false only alerts)");
         errors.AddIf(request.AlertThresholds?.Count > MaxThresholds, "alertThresholds", $"at most {MaxThresholds}");
         errors.AddIf(request.AlertThresholds?.Any(t => t is < 1 or > 1000) == true, "alertThresholds", "each must be a percentage from 1 to 1000");
         errors.ThrowIfAny();
@@ -42,7 +45,7 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
                 throw new PreconditionFailedException("budget", tenantName);
             }
 
-            budget = Budget.Create(tenantId, request.MonthlyAmount!.Value, thresholds, request.HardCap ?? false, now);
+            budget = Budget.Create(tenantId, request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, now);
             db.Budgets.Add(budget);
         }
         else
@@ -52,7 +55,7 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
                 throw new PreconditionFailedException("budget", tenantName);
             }
 
-            budget.Update(request.MonthlyAmount!.Value, thresholds, request.HardCap ?? false, now);
+            budget.Update(request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, now);
         }
 
         audit.Record("budget.set", $"tenants/{tenantName}/budget", tenantName, new Dictionary<string, string>

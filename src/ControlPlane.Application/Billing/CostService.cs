@@ -66,8 +66,8 @@ public sealed class CostService(IControlPlaneDb db, IUsageStore usage, PriceBook
 
     private static CostsResponse Group(string currency, DateTimeOffset from, DateTimeOffset to, string grouping, List<PricedUsage> priced,
         Func<PricedUsage, string> keyOf) =>
-        new(currency, from, to, grouping, Money.Round(priced.Sum(p => p.Cost)),
-        [.. priced.GroupBy(keyOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CostGroup(g.Key, Money.Round(g.Sum(p => p.Cost)),
+        new(currency, from, to, grouping, priced.Sum(p => p.Cost),
+        [.. priced.GroupBy(keyOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CostGroup(g.Key, g.Sum(p => p.Cost),
             g.GroupBy(p => p.Usage.Meter).OrderBy(m => m.Key, StringComparer.Ordinal)
                 .ToDictionary(m => m.Key, m => m.Sum(p => p.Usage.Quantity), StringComparer.Ordinal)))]);
 
@@ -77,8 +77,7 @@ public sealed class CostService(IControlPlaneDb db, IUsageStore usage, PriceBook
         {
             var cost = g.Sum(p => p.Cost);
             var inferences = g.Where(p => p.Usage.Meter == Meters.Inferences).Sum(p => p.Usage.Quantity);
-            return new UnitCost(g.Key, Money.Round(cost), inferences,
-                inferences > 0 ? Math.Round(cost / inferences * 1000m, 6, MidpointRounding.AwayFromZero) : null);
+            return new UnitCost(g.Key, cost, inferences, inferences > 0 ? cost * 1000m / inferences : null);
         }),
     ];
 
@@ -97,14 +96,21 @@ public sealed class CostService(IControlPlaneDb db, IUsageStore usage, PriceBook
         : allowed.Contains(groupBy, StringComparer.Ordinal) ? groupBy
         : throw new ValidationFailedException(new Dictionary<string, string[]> { ["groupBy"] = [$"one of: {string.Join(", ", allowed)}"] });
 
-    /// <summary>Usage is kept per hour: the period is widened to whole hours (the response says which).</summary>
+    /// <summary>
+    /// Usage is kept per hour: the period is widened to whole hours (the response says which). Both bounds lie in
+    /// [2000-01-01, 9000-01-01), checked before any arithmetic, so no instant near DateTimeOffset's limits is computed.
+    /// </summary>
     private (DateTimeOffset From, DateTimeOffset To) Range(DateTimeOffset? from, DateTimeOffset? to)
     {
         var now = clock.GetUtcNow();
+        var errors = new FieldErrors();
+        var bounds = $"must be from {UsageTime.Earliest:yyyy-MM-dd} to before {UsageTime.Latest:yyyy-MM-dd}";
+        errors.AddIf(from is { } f && (f < UsageTime.Earliest || f >= UsageTime.Latest), "from", bounds);
+        errors.AddIf(to is { } t && (t < UsageTime.Earliest || t >= UsageTime.Latest), "to", bounds);
+        errors.ThrowIfAny();
         var start = FloorHour(from ?? Pricing.MonthStart(now));
         var endRaw = to ?? now;
         var end = FloorHour(endRaw) == endRaw.ToUniversalTime() ? endRaw.ToUniversalTime() : FloorHour(endRaw).AddHours(1);
-        var errors = new FieldErrors();
         errors.AddIf(end <= start, "to", "must be after from");
         errors.AddIf(end - start > MaxRange, "to", "the period may span at most 366 days");
         errors.ThrowIfAny();

@@ -29,13 +29,13 @@ public interface IUsageStore
     Task LockTenantsAsync(IEnumerable<Guid> tenantIds, bool exclusive, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Locks the meter's watermark row unless another replica holds it (then null): every minute before the returned
-    /// time is accrued. A meter never accrued starts where <paramref name="initial"/> says.
+    /// Locks the watermark row of a meter of a tenant until the transaction ends, waiting while another replica holds
+    /// it: every minute before the returned time is accrued. A meter never accrued starts where <paramref name="initial"/> says.
     /// </summary>
-    Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken);
+    Task<DateTimeOffset> LockWatermarkAsync(string meter, Guid tenantId, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken);
 
-    Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken);
+    Task AdvanceWatermarkAsync(string meter, Guid tenantId, DateTimeOffset upTo, CancellationToken cancellationToken);
 
-    /// <summary>Every meter's watermark, without locking (for the lag metric).</summary>
+    /// <summary>Per meter, the watermark of its furthest-behind tenant, without locking (for the lag metric).</summary>
     Task<IReadOnlyDictionary<string, DateTimeOffset>> WatermarksAsync(CancellationToken cancellationToken);
 }

@@ -31,7 +31,7 @@ public sealed class PriceBookService(IControlPlaneDb db, AuditTrail audit, ICall
             var p = request.Prices![i];
             errors.AddIf(!Meters.IsKnown(p.Meter), $"prices[{i}].meter", Meters.Rule);
             errors.AddIf(p.UnitPrice is null, $"prices[{i}].unitPrice", "is required");
-            errors.AddIf(p.UnitPrice < 0, $"prices[{i}].unitPrice", "must not be negative");
+            errors.AddIf(p.UnitPrice is { } given && !UnitPrices.IsRepresentable(given), $"prices[{i}].unitPrice", UnitPrices.Rule);
             var dimensions = p.Dimensions ?? [];
             errors.AddIf(dimensions.Count > UsageDimensions.MaxCount, $"prices[{i}].dimensions", $"at most {UsageDimensions.MaxCount}");
             if (Meters.IsKnown(p.Meter) && p.UnitPrice is { } unitPrice)

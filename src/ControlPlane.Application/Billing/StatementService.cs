@@ -78,28 +78,23 @@ public sealed class StatementService(IControlPlaneDb db, IUsageStore usage, Pric
         return ToResponse(tenantName, statement);
     }
 
-    /// <summary>Closes every month that ended more than the grace period ago and has usage (run by the metering worker).</summary>
-    public async Task<int> CloseDueAsync(CancellationToken cancellationToken)
+    /// <summary>The months (first days) that ended more than the grace period ago and have usage (closed or not).</summary>
+    public async Task<IReadOnlyList<(Guid TenantId, DateOnly Month)>> DueAsync(CancellationToken cancellationToken)
     {
         var due = Pricing.MonthStart(clock.GetUtcNow() - options.Value.StatementGracePeriod);
-        var candidates = await usage.MonthsWithUsageAsync(null, due, cancellationToken);
-        var closedCount = 0;
-        foreach (var (tenantId, monthStart) in candidates)
-        {
-            var month = Pricing.MonthOf(monthStart);
-            if (await db.Statements.AnyAsync(s => s.TenantId == tenantId && s.Month == month, cancellationToken))
-            {
-                continue;
-            }
+        return [.. (await usage.MonthsWithUsageAsync(null, due, cancellationToken)).Select(m => (m.TenantId, Pricing.MonthOf(m.Month)))];
+    }
 
-            var name = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Name).FirstAsync(cancellationToken);
-            if (await db.InTransactionAsync(() => CloseInTransactionAsync(tenantId, name, month, cancellationToken), cancellationToken) is not null)
-            {
-                closedCount++;
-            }
+    /// <summary>Closes a due month unless it is closed already (run by the metering worker); true when this call closed it.</summary>
+    public async Task<bool> CloseDueAsync(Guid tenantId, DateOnly month, CancellationToken cancellationToken)
+    {
+        if (await db.Statements.AnyAsync(s => s.TenantId == tenantId && s.Month == month, cancellationToken))
+        {
+            return false;
         }
 
-        return closedCount;
+        var name = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Name).FirstAsync(cancellationToken);
+        return await db.InTransactionAsync(() => CloseInTransactionAsync(tenantId, name, month, cancellationToken), cancellationToken) is not null;
     }
 
     /// <summary>Recomputes a month from the raw events and compares it, line by line, with the stored (or live) statement.</summary>

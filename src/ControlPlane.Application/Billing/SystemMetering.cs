@@ -11,10 +11,12 @@ namespace ControlPlane.Application.Billing;
 
 /// <summary>
 /// Usage the platform measures itself: GPU-seconds of running placements (from their phase transitions) and
-/// byte-hours of ready model versions, per minute. Each meter has a watermark row; one replica at a time holds it
-/// (FOR UPDATE SKIP LOCKED), accrues the whole minutes after it and moves it, in one transaction with the events. The
-/// events carry deterministic ids and go through the idempotent ingestion path, so a crash between the two can never
-/// count a minute twice, and a restart resumes at the watermark without a gap.
+/// byte-hours of ready model versions, per minute. Each meter of each tenant has a watermark row: a replica locks it
+/// (waiting while another replica's step holds it, so concurrent workers agree on the total whatever their order),
+/// accrues the whole minutes after it and moves it, in one transaction with the events. The events carry deterministic
+/// ids and go through the idempotent ingestion path, so a crash between the two can never count a minute twice, and a
+/// restart resumes at the watermark without a gap. Tenants are accrued one by one (the metering worker isolates them):
+/// a tenant whose accrual fails stays behind, retried every pass, without holding back the others.
 /// </summary>
 public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageIngestion ingestion, BillingMetrics metrics)
 {
@@ -23,69 +25,81 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
     /// <summary>The most minutes accrued in one transaction (a replica that was down catches up in steps).</summary>
     private static readonly TimeSpan MaxStep = TimeSpan.FromHours(1);
 
+    private static readonly string[] SystemMeters = [Meters.GpuSeconds, Meters.StorageByteHours];
+
     /// <summary>
     /// How long a minute is left to settle before it is accrued: a phase transition is stamped before its transaction
     /// commits, and a minute must not be accrued before every transition inside it is visible.
     /// </summary>
     public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(30);
 
-    /// <summary>Accrues every meter up to the whole minute before <paramref name="now"/> − <see cref="SettleDelay"/>; returns the events stored.</summary>
-    public async Task<int> AccrueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Every tenant, in a stable order (each is accrued on its own).</summary>
+    public async Task<IReadOnlyList<Guid>> TenantsAsync(CancellationToken cancellationToken) =>
+        await db.Tenants.AsNoTracking().OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Accrues every system meter of one tenant up to the whole minute before <paramref name="now"/> − <see cref="SettleDelay"/>;
+    /// returns the events stored.
+    /// </summary>
+    public async Task<int> AccrueAsync(Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var upTo = Accrual.FloorToMinute(now - SettleDelay);
         var stored = 0;
-        foreach (var meter in new[] { Meters.GpuSeconds, Meters.StorageByteHours })
+        foreach (var meter in SystemMeters)
         {
-            while (true)
+            while (await db.InTransactionAsync(() => AccrueStepAsync(tenantId, meter, upTo, cancellationToken), cancellationToken) is { } step)
             {
-                var step = await db.InTransactionAsync(() => AccrueStepAsync(meter, upTo, cancellationToken), cancellationToken);
-                if (step is null)
-                {
-                    break;
-                }
-
-                stored += step.Value;
+                stored += step;
             }
         }
 
-        // Every replica reports where accrual stands (not only the one that held the watermark), so the lag metric
-        // and its alert see a stalled metering even when the replica that should accrue is the one that is stuck.
-        metrics.Watermarks(await store.WatermarksAsync(cancellationToken));
         return stored;
     }
 
-    /// <summary>One step of one meter; null when there is nothing to do or another replica holds the meter.</summary>
-    private async Task<int?> AccrueStepAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every replica reports where accrual stands (each meter's furthest-behind tenant), not only the one that accrued,
+    /// so the lag metric and its alert see a stalled metering even when the replica that should accrue is stuck.
+    /// </summary>
+    public async Task ReportWatermarksAsync(CancellationToken cancellationToken) =>
+        metrics.Watermarks(await store.WatermarksAsync(cancellationToken));
+
+    /// <summary>One step of one meter of one tenant; null when it is accrued up to <paramref name="upTo"/>.</summary>
+    private async Task<int?> AccrueStepAsync(Guid tenantId, string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
-        var from = await store.TryLockWatermarkAsync(meter, () => InitialWatermarkAsync(meter, upTo, cancellationToken), cancellationToken);
-        if (from is not { } start || start >= upTo)
+        var start = await store.LockWatermarkAsync(meter, tenantId, () => InitialWatermarkAsync(tenantId, meter, upTo, cancellationToken),
+            cancellationToken);
+        if (start >= upTo)
         {
             return null;
         }
 
         var end = upTo - start > MaxStep ? start + MaxStep : upTo;
         var records = meter == Meters.GpuSeconds
-            ? await GpuSecondsAsync(start, end, cancellationToken)
-            : await StorageByteHoursAsync(start, end, cancellationToken);
+            ? await GpuSecondsAsync(tenantId, start, end, cancellationToken)
+            : await StorageByteHoursAsync(tenantId, start, end, cancellationToken);
         var stored = await ingestion.StoreSystemUsageAsync(records, cancellationToken);
-        await store.AdvanceWatermarkAsync(meter, end, cancellationToken);
+        await store.AdvanceWatermarkAsync(meter, tenantId, end, cancellationToken);
         return stored;
     }
 
-    /// <summary>A meter never accrued starts at the first minute anything was billable.</summary>
-    private async Task<DateTimeOffset> InitialWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
+    /// <summary>A meter never accrued for a tenant starts at the first minute anything of the tenant was billable.</summary>
+    private async Task<DateTimeOffset> InitialWatermarkAsync(Guid tenantId, string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
         DateTimeOffset? first = meter == Meters.GpuSeconds
-            ? await db.PlacementTransitions.Where(t => t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)
+            ? await db.PlacementTransitions
+                .Where(t => (t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)
+                    && db.Placements.Any(p => p.Id == t.PlacementId && p.TenantId == tenantId))
                 .MinAsync(t => (DateTimeOffset?)t.At, cancellationToken)
-            : await db.ModelVersions.Where(v => v.State == ModelVersionState.Ready).MinAsync(v => v.FinalizedAt, cancellationToken);
+            : await db.ModelVersions.Where(v => v.TenantId == tenantId && v.State == ModelVersionState.Ready)
+                .MinAsync(v => v.FinalizedAt, cancellationToken);
         return first is { } at && at < upTo ? Accrual.FloorToMinute(at) : upTo;
     }
 
-    private async Task<List<UsageRecord>> GpuSecondsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<List<UsageRecord>> GpuSecondsAsync(Guid tenantId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
     {
         // Placements that can have run in the window: not finished, or finished (last changed) after it began.
-        var placements = await db.Placements.AsNoTracking()
+        var placements = await db.Placements.AsNoTracking().Where(p => p.TenantId == tenantId)
             .Where(p => !PlacementPhases.Finished.Contains(p.Phase) || p.UpdatedAt >= from)
             .Where(p => db.PlacementTransitions.Any(t => t.PlacementId == p.Id && t.At < to
                 && (t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)))
@@ -124,17 +138,19 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
 
             foreach (var (minute, seconds) in Accrual.SecondsPerMinute(intervals, from, to))
             {
-                records.Add(new UsageRecord(placement.TenantId, Source, $"gpu/{placement.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name,
-                    minute, seconds * placement.ReservedUnits, dimensions));
+                records.Add(Measured(placement.TenantId, $"gpu/{placement.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name, minute,
+                    seconds * placement.ReservedUnits, dimensions));
             }
         }
 
         return records;
     }
 
-    private async Task<List<UsageRecord>> StorageByteHoursAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<List<UsageRecord>> StorageByteHoursAsync(Guid tenantId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
     {
-        var versions = await db.ModelVersions.AsNoTracking().Where(v => v.State == ModelVersionState.Ready && v.FinalizedAt < to)
+        var versions = await db.ModelVersions.AsNoTracking()
+            .Where(v => v.TenantId == tenantId && v.State == ModelVersionState.Ready && v.FinalizedAt < to)
             .Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { v.Id, v.TenantId, v.SizeBytes, v.FinalizedAt, Model = m.Name })
             .ToListAsync(cancellationToken);
         var records = new List<UsageRecord>();
@@ -143,13 +159,21 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             var dimensions = new Dictionary<string, string>(StringComparer.Ordinal) { [UsageDimensions.Model] = version.Model };
             foreach (var (minute, seconds) in Accrual.SecondsPerMinute([new RunningInterval(version.FinalizedAt!.Value, null)], from, to))
             {
-                records.Add(new UsageRecord(version.TenantId, Source, $"storage/{version.Id}/{Minute(minute)}", Meters.StorageByteHours, "",
-                    minute, version.SizeBytes * seconds / 3600m, dimensions));
+                records.Add(Measured(version.TenantId, $"storage/{version.Id}/{Minute(minute)}", Meters.StorageByteHours, "", minute,
+                    version.SizeBytes * seconds / 3600m, dimensions));
             }
         }
 
         return records;
     }
+
+    /// <summary>
+    /// The one place the system produces a quantity: rounded to the stored scale here (a byte-hour of a minute has
+    /// endless decimals), so what is stored, summed and read back is exactly what was accrued.
+    /// </summary>
+    private static UsageRecord Measured(Guid tenantId, string id, string meter, string subject, DateTimeOffset minute, decimal quantity,
+        IReadOnlyDictionary<string, string> dimensions) =>
+        new(tenantId, Source, id, meter, subject, minute, Quantities.Round(quantity), dimensions);
 
     private static string Minute(DateTimeOffset minute) => minute.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,9 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
     public async Task<UsageBatchResponse> IngestAsync(UsageBatchRequest request, CancellationToken cancellationToken)
     {
         var tenantName = TenantOf(request);
-        var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
+        var tenant = await db.Tenants.Where(t => t.Name == tenantName).Select(t => new { t.Id, t.CreatedAt }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new ResourceNotFoundException("tenant", tenantName);
+        var tenantId = tenant.Id;
         var events = request.Events ?? [];
         var now = clock.GetUtcNow();
         var subjects = events.Select(e => e?.Subject).OfType<string>().Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -34,7 +36,7 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var detail = Validate(e, placements, now, out var record, tenantId);
+            var detail = Validate(e, placements, (Earliest(tenant.CreatedAt), now), out var record, tenantId);
             if (detail is null)
             {
                 valid.Add((i, record!));
@@ -117,7 +119,18 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
         return caller.Tenant ?? throw new ResourceNotFoundException("tenant", "");
     }
 
-    private string? Validate(UsageEventRequest? e, HashSet<string> placements, DateTimeOffset now, out UsageRecord? record, Guid tenantId)
+    /// <summary>
+    /// Usage may not predate the tenant (less the sender's clock skew) nor the billing epoch: year 1 would otherwise be
+    /// binned to an hour PostgreSQL calls -infinity, and no statement could ever show it.
+    /// </summary>
+    private DateTimeOffset Earliest(DateTimeOffset tenantCreatedAt)
+    {
+        var created = tenantCreatedAt - options.Value.MaxFutureSkew;
+        return created > UsageTime.Earliest ? created : UsageTime.Earliest;
+    }
+
+    private string? Validate(UsageEventRequest? e, HashSet<string> placements, (DateTimeOffset Earliest, DateTimeOffset Now) window,
+        out UsageRecord? record, Guid tenantId)
     {
         record = null;
         if (e is null)
@@ -151,9 +164,14 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
             return "time must be an RFC 3339 timestamp";
         }
 
-        if (time > now + options.Value.MaxFutureSkew)
+        if (time > window.Now + options.Value.MaxFutureSkew)
         {
             return $"time is more than {options.Value.MaxFutureSkew} in the future";
+        }
+
+        if (time < window.Earliest)
+        {
+            return $"time is before the tenant existed ({window.Earliest:O}); usage before it (and before {UsageTime.Earliest:yyyy-MM-dd}) is refused";
         }
 
         if (e.Data is null)
@@ -161,14 +179,12 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
             return "data is required";
         }
 
-        if (e.Data.Quantity.ValueKind != JsonValueKind.Number || !e.Data.Quantity.TryGetDecimal(out var quantity))
+        // A number a decimal cannot hold exactly (2^96, 27 decimals, 1e-30 read as 0) is refused, never rounded into
+        // something the sender did not send.
+        if (e.Data.Quantity.ValueKind != JsonValueKind.Number || !e.Data.Quantity.TryGetDecimal(out var quantity)
+            || !Quantities.IsRepresentable(quantity) || (quantity == 0 && HasNonZeroDigit(e.Data.Quantity.GetRawText())))
         {
-            return "data.quantity must be a finite number";
-        }
-
-        if (quantity < 0)
-        {
-            return "data.quantity must not be negative";
+            return "data.quantity " + Quantities.Rule;
         }
 
         var dimensions = e.Data.Dimensions ?? [];
@@ -183,5 +199,12 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
         record = new UsageRecord(tenantId, e.Source, e.Id, e.Type!, e.Subject ?? "", time.ToUniversalTime(), quantity,
             new Dictionary<string, string>(dimensions, StringComparer.Ordinal));
         return null;
+    }
+
+    /// <summary>True when the mantissa of a JSON number (the part before any exponent) has a digit other than 0.</summary>
+    private static bool HasNonZeroDigit(string number)
+    {
+        var exponent = number.AsSpan().IndexOfAny('e', 'E');
+        return (exponent < 0 ? number.AsSpan() : number.AsSpan(0, exponent)).IndexOfAny("123456789") >= 0;
     }
 }

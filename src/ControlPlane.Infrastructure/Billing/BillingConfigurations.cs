@@ -26,7 +26,7 @@ internal sealed class StatementConfiguration : IEntityTypeConfiguration<Statemen
         builder.HasKey(s => new { s.TenantId, s.Month });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(s => s.Currency).HasMaxLength(3).IsFixedLength();
-        builder.Property(s => s.Total).HasColumnType("numeric");
+        builder.Property(s => s.Total).HasColumnType(Money.TotalColumn);
         builder.Property(s => s.ClosedBy).HasMaxLength(200);
         builder.Property(s => s.Lines).HasJsonb();
     }
@@ -38,7 +38,7 @@ internal sealed class BudgetConfiguration : IEntityTypeConfiguration<Budget>
     {
         builder.HasKey(b => b.TenantId);
         builder.HasOne<Tenant>().WithMany().HasForeignKey(b => b.TenantId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(b => b.MonthlyAmount).HasColumnType("numeric");
+        builder.Property(b => b.MonthlyAmount).HasColumnType(Money.AmountColumn);
         builder.Property(b => b.AlertThresholds).HasJsonb();
         builder.Property(b => b.Version).IsRowVersion();
         builder.ToTable(t => t.HasCheckConstraint("ck_budgets_positive", "monthly_amount > 0"));
@@ -51,6 +51,6 @@ internal sealed class BudgetAlertConfiguration : IEntityTypeConfiguration<Budget
     {
         builder.HasKey(a => new { a.TenantId, a.Month, a.Threshold });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(a => a.Spend).HasColumnType("numeric");
+        builder.Property(a => a.Spend).HasColumnType(Money.TotalColumn);
     }
 }

@@ -9,31 +9,81 @@ namespace ControlPlane.Infrastructure.Billing;
 /// <summary>
 /// Every Metering:Interval: accrues GPU-seconds and storage byte-hours, records budget threshold crossings and closes
 /// months past their grace period. Safe in any number of replicas (watermark row locks, idempotent event ids,
-/// primary keys on alerts and statements).
+/// primary keys on alerts and statements). Each step, and within it each tenant (or month), runs in its own scope and
+/// transactions: a failure is logged and counted (controlplane_metering_failures_total{step}) and everything else in
+/// the pass still runs, so one tenant's bad data can never stop metering, alerts or closing for the others.
 /// </summary>
-internal sealed class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, TimeProvider clock,
-    ILogger<MeteringWorker> logger) : PeriodicWorker(clock, logger)
+internal sealed partial class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, BillingMetrics metrics,
+    TimeProvider clock, ILogger<MeteringWorker> logger) : PeriodicWorker(clock, logger)
 {
+    private readonly ILogger _logger = logger;
+
+    public const string Accrual = "accrual";
+    public const string Watermarks = "watermarks";
+    public const string BudgetAlerting = "budget-alerts";
+    public const string Closing = "closing";
+
     protected override TimeSpan Interval => options.Value.Interval;
 
     protected override string Activity => "Metering";
 
-    /// <summary>One pass, each step in its own scope (and transactions).</summary>
-    protected override async Task RunPassAsync(CancellationToken cancellationToken)
+    /// <summary>One pass at the worker clock's now (tests run it with a clock of their own).</summary>
+    internal async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using (var scope = scopes.CreateScope())
+        var now = Clock.GetUtcNow();
+        await StepAsync<SystemMetering, Guid>(Accrual, (m, ct) => m.TenantsAsync(ct), (m, tenant, ct) => m.AccrueAsync(tenant, now, ct),
+            cancellationToken);
+        await StepAsync<SystemMetering>(Watermarks, (m, ct) => m.ReportWatermarksAsync(ct), cancellationToken);
+        await StepAsync<BudgetAlerts, Guid>(BudgetAlerting, (b, ct) => b.TenantsAsync(ct), (b, tenant, ct) => b.EvaluateAsync(tenant, ct),
+            cancellationToken);
+        await StepAsync<StatementService, (Guid Tenant, DateOnly Month)>(Closing, (s, ct) => s.DueAsync(ct),
+            (s, due, ct) => s.CloseDueAsync(due.Tenant, due.Month, ct), cancellationToken);
+    }
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
+    private Task StepAsync<TService>(string step, Func<TService, CancellationToken, Task> work, CancellationToken cancellationToken)
+        where TService : notnull =>
+        StepAsync<TService, string>(step, (_, _) => Task.FromResult<IReadOnlyList<string>>(["all"]), (service, _, ct) => work(service, ct),
+            cancellationToken);
+
+    /// <summary>Lists a step's items, then does each in a fresh scope; a failure of the list or of one item is contained.</summary>
+    private async Task StepAsync<TService, TItem>(string step, Func<TService, CancellationToken, Task<IReadOnlyList<TItem>>> list,
+        Func<TService, TItem, CancellationToken, Task> each, CancellationToken cancellationToken)
+        where TService : notnull
+    {
+        IReadOnlyList<TItem> items;
+        try
         {
-            await scope.ServiceProvider.GetRequiredService<SystemMetering>().AccrueAsync(Clock.GetUtcNow(), cancellationToken);
+            using var scope = scopes.CreateScope();
+            items = await list(scope.ServiceProvider.GetRequiredService<TService>(), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed(step, "all", ex);
+            return;
         }
 
-        using (var scope = scopes.CreateScope())
+        foreach (var item in items)
         {
-            await scope.ServiceProvider.GetRequiredService<BudgetAlerts>().EvaluateAsync(cancellationToken);
-        }
-
-        using (var scope = scopes.CreateScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<StatementService>().CloseDueAsync(cancellationToken);
+            try
+            {
+                using var scope = scopes.CreateScope();
+                await each(scope.ServiceProvider.GetRequiredService<TService>(), item, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Failed(step, item?.ToString() ?? "", ex);
+            }
         }
     }
+
+    private void Failed(string step, string item, Exception exception)
+    {
+        metrics.MeteringFailed(step);
+        LogStepFailed(_logger, exception, step, item);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Metering step {Step} failed for {Item}; the rest of the pass goes on and the next pass retries it")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string step, string item);
 }

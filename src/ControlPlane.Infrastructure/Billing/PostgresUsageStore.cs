@@ -17,10 +17,10 @@ namespace ControlPlane.Infrastructure.Billing;
 /// </summary>
 internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
 {
-    private const string CreateStaging = """
+    private const string CreateStaging = $"""
         CREATE TEMP TABLE IF NOT EXISTS usage_staging (
             ordinal integer NOT NULL, tenant_id uuid NOT NULL, source text NOT NULL, event_id text NOT NULL, meter text NOT NULL,
-            subject text NOT NULL, time timestamptz NOT NULL, quantity numeric NOT NULL, dimension_key text NOT NULL
+            subject text NOT NULL, time timestamptz NOT NULL, quantity {Quantities.EventColumn} NOT NULL, dimension_key text NOT NULL
         ) ON COMMIT DELETE ROWS
         """;
 
@@ -78,18 +78,20 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         return (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    // Quantities are read with trim_scale: the column's fixed scale would otherwise show 14400 as 14400.000000.
     public async Task<IReadOnlyList<UsageAggregate>> AggregatesAsync(Guid? tenantId, DateTimeOffset from, DateTimeOffset to, bool fromRawEvents,
         CancellationToken cancellationToken)
     {
         var tenantFilter = tenantId is null ? "" : "tenant_id = @tenant AND ";
         var sql = fromRawEvents
             ? $"""
-              SELECT tenant_id, meter, dimension_key, subject, date_bin('1 hour', time, timestamptz '2000-01-01 00:00:00+00') AS hour, sum(quantity), count(*)
+              SELECT tenant_id, meter, dimension_key, subject, date_bin('1 hour', time, timestamptz '2000-01-01 00:00:00+00') AS hour,
+                  trim_scale(sum(quantity)::{Quantities.SumColumn}), count(*)
               FROM usage_events WHERE {tenantFilter}time >= @from AND time < @to
               GROUP BY tenant_id, meter, dimension_key, subject, hour
               """
             : $"""
-              SELECT tenant_id, meter, dimension_key, subject, hour, quantity, events
+              SELECT tenant_id, meter, dimension_key, subject, hour, trim_scale(quantity), events
               FROM usage_hourly WHERE {tenantFilter}hour >= @from AND hour < @to
               """;
         return await WithConnectionAsync(async connection =>
@@ -160,32 +162,36 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public async Task<DateTimeOffset?> TryLockWatermarkAsync(string meter, Func<Task<DateTimeOffset>> initial, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> LockWatermarkAsync(string meter, Guid tenantId, Func<Task<DateTimeOffset>> initial,
+        CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
-        await using (var ensure = new NpgsqlCommand("INSERT INTO metering_watermarks (meter, up_to) VALUES (@meter, NULL) ON CONFLICT DO NOTHING",
-            connection))
+        await using (var ensure = new NpgsqlCommand(
+            "INSERT INTO metering_watermarks (meter, tenant_id, up_to) VALUES (@meter, @tenant, NULL) ON CONFLICT DO NOTHING", connection))
         {
             ensure.Parameters.AddWithValue("meter", meter);
+            ensure.Parameters.AddWithValue("tenant", tenantId);
             await ensure.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = new NpgsqlCommand("SELECT up_to FROM metering_watermarks WHERE meter = @meter FOR UPDATE SKIP LOCKED", connection);
+        // FOR UPDATE waits for a replica in the middle of a step and then reads the watermark it moved: skipping a busy
+        // row instead would make the accrued total depend on which replica happened to lock first.
+        await using var command = new NpgsqlCommand(
+            "SELECT up_to FROM metering_watermarks WHERE meter = @meter AND tenant_id = @tenant FOR UPDATE", connection);
         command.Parameters.AddWithValue("meter", meter);
-        var upTo = await command.ExecuteScalarAsync(cancellationToken);
-        if (upTo is null)
-        {
-            return null; // another replica is accruing this meter
-        }
-
-        return upTo is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero) : await initial();
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at
+            ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc), TimeSpan.Zero)
+            : await initial();
     }
 
-    public async Task AdvanceWatermarkAsync(string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
+    public async Task AdvanceWatermarkAsync(string meter, Guid tenantId, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
-        await using var command = new NpgsqlCommand("UPDATE metering_watermarks SET up_to = @upTo WHERE meter = @meter", connection);
+        await using var command = new NpgsqlCommand(
+            "UPDATE metering_watermarks SET up_to = @upTo WHERE meter = @meter AND tenant_id = @tenant", connection);
         command.Parameters.AddWithValue("meter", meter);
+        command.Parameters.AddWithValue("tenant", tenantId);
         command.Parameters.AddWithValue("upTo", upTo.ToUniversalTime());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -193,7 +199,8 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> WatermarksAsync(CancellationToken cancellationToken) =>
         WithConnectionAsync<IReadOnlyDictionary<string, DateTimeOffset>>(async connection =>
         {
-            await using var command = new NpgsqlCommand("SELECT meter, up_to FROM metering_watermarks WHERE up_to IS NOT NULL", connection);
+            await using var command = new NpgsqlCommand(
+                "SELECT meter, min(up_to) FROM metering_watermarks WHERE up_to IS NOT NULL GROUP BY meter", connection);
             var watermarks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

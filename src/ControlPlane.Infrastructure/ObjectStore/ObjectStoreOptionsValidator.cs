@@ -30,13 +30,16 @@ internal sealed partial class ObjectStoreOptionsValidator : IValidateOptions<Obj
             failures.Add("ObjectStore:Region is empty.");
         }
 
-        if (options.MaxArtifactBytes <= 0)
+        // Storage is metered per minute in byte-hours (size ÷ 60): a petabyte keeps that below the largest usage quantity.
+        if (options.MaxArtifactBytes is <= 0 or > MaxMeterableArtifactBytes)
         {
-            failures.Add("ObjectStore:MaxArtifactBytes must be positive.");
+            failures.Add($"ObjectStore:MaxArtifactBytes must be from 1 to {MaxMeterableArtifactBytes} (1 PB).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private const long MaxMeterableArtifactBytes = 1_000_000_000_000_000;
 
     // S3 bucket naming rules: no "..", not shaped like an IP address, no uppercase or underscores.
     internal static bool IsDnsCompatibleBucket(string? bucket) =>

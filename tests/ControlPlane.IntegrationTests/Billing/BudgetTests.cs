@@ -123,14 +123,14 @@ public sealed class BudgetTests(BillingApp app) : IClassFixture<BillingApp>
     public async Task Threshold_crossings_are_recorded_once_per_month_as_audit_events_and_shown_on_the_budget()
     {
         using var client = await TenantWithGpusAsync("alerting");
-        await (await client.PutAsJsonAsync("/v1/tenants/alerting/budget", new { monthlyAmount = 10m, alertThresholds = new[] { 100, 50, 80 } }))
+        await (await client.PutAsJsonAsync("/v1/tenants/alerting/budget", new { monthlyAmount = 10m, alertThresholds = new[] { 100, 50, 80 }, hardCap = false }))
             .ExpectAsync(HttpStatusCode.OK);
         await SpendAsync(client, "first", 6m);
 
-        await app.EvaluateBudgetsAsync();
+        await app.MeteringPassAsync(DateTimeOffset.UtcNow);
         await SpendAsync(client, "second", 2m);
-        await app.EvaluateBudgetsAsync();
-        await app.EvaluateBudgetsAsync();
+        await app.MeteringPassAsync(DateTimeOffset.UtcNow);
+        await app.MeteringPassAsync(DateTimeOffset.UtcNow);
 
         var budget = await (await client.GetAsync("/v1/tenants/alerting/budget")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(8.00m, budget.GetProperty("monthToDateSpend").GetDecimal());

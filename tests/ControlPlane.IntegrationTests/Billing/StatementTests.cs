@@ -10,6 +10,7 @@ public sealed class StatementTests(BillingApp app) : IClassFixture<BillingApp>
     {
         await app.EnsurePriceBookAsync();
         var sa = await app.CreateTenantWithAccountAsync("closing", "developer");
+        await app.BackdateTenantAsync("closing", LastMonth);
         using var client = app.ClientWithToken(sa.Token);
         using var op = await app.OperatorClientAsync();
         var month = BillingFixtures.Month(LastMonth);

@@ -23,7 +23,7 @@ public sealed class UsageIngestionTests(BillingApp app) : IClassFixture<BillingA
         Assert.Empty(second.GetProperty("errors").EnumerateArray());
         var costs = await client.CostsAsync("twice", "meter");
         Assert.Equal(3000m, costs.Quantity("tokens-in", "tokens-in"));
-        Assert.Equal(Math.Round(3000m * BillingFixtures.TokensInLlm, 2), costs.GetProperty("total").GetDecimal());
+        Assert.Equal(3000m * BillingFixtures.TokensInLlm, costs.GetProperty("total").GetDecimal());
     }
 
     [Fact]
@@ -86,6 +86,11 @@ public sealed class UsageIngestionTests(BillingApp app) : IClassFixture<BillingA
                 BillingFixtures.Event("stranger", "inferences", At, 1m, subject: "not-a-placement"),
                 new { id = "no-time", source = "s", type = "inferences", time = "yesterday", data = new { quantity = 1 } },
                 BillingFixtures.Event("ok-2", "inferences", At, 5m),
+                BillingFixtures.Event("27-decimals", "tokens-in", At, 0.123456789012345678901234567m),
+                BillingFixtures.Event("2^63", "egress-bytes", At, 9_223_372_036_854_775_808m),
+                new { id = "tiny", source = "s", type = "inferences", time = At.ToString("O"), data = new { quantity = 1e-30 } },
+                BillingFixtures.Event("year-1", "inferences", new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero), 1m),
+                BillingFixtures.Event("before-tenant", "inferences", DateTimeOffset.UtcNow.AddDays(-1), 1m),
             },
         });
 
@@ -93,11 +98,14 @@ public sealed class UsageIngestionTests(BillingApp app) : IClassFixture<BillingA
         Assert.Equal(2, body.GetProperty("accepted").GetInt32());
         Assert.Equal(0, body.GetProperty("duplicates").GetInt32());
         var errors = body.GetProperty("errors").EnumerateArray().ToList();
-        Assert.Equal([1, 2, 3, 4, 5, 6], errors.Select(e => e.GetProperty("index").GetInt32()));
-        Assert.Equal(["bad-meter", "negative", "nan", "future", "stranger", "no-time"], errors.Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12], errors.Select(e => e.GetProperty("index").GetInt32()));
+        Assert.Equal(["bad-meter", "negative", "nan", "future", "stranger", "no-time", "27-decimals", "2^63", "tiny", "year-1", "before-tenant"],
+            errors.Select(e => e.GetProperty("id").GetString()));
         Assert.Contains("not a meter", errors[0].GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Contains("negative", errors[1].GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Contains("finite", errors[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Quantities a decimal of the stored scale cannot hold are refused, never rounded or stored at hour -infinity.
+        Assert.All([errors[1], errors[2], errors[6], errors[7], errors[8]], e => Assert.Equal(
+            "data.quantity must be a number from 0 to below 10^15 with at most 6 decimals", e.GetProperty("detail").GetString()));
+        Assert.All([errors[9], errors[10]], e => Assert.Contains("before the tenant existed", e.GetProperty("detail").GetString(), StringComparison.Ordinal));
         Assert.Contains("future", errors[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("not a placement of this tenant", errors[4].GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("gpu-minutes", errors[0].GetProperty("type").GetString());

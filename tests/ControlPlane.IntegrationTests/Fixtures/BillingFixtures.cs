@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace ControlPlane.IntegrationTests.Fixtures;
 
@@ -13,11 +15,14 @@ public class BillingApp : ControlPlaneApp
         ["Billing:MaxFutureSkew"] = "03:00:00",
     };
 
-    /// <summary>Runs one metering iteration (accrual, budget alerts, due closings) as the worker would at <paramref name="now"/>.</summary>
-    public async Task AccrueAsync(DateTimeOffset now)
+    /// <summary>
+    /// Runs one pass of the metering worker (accrual, watermarks, budget alerts, due closings) with its clock at
+    /// <paramref name="now"/>: the worker's TimeProvider is the test's.
+    /// </summary>
+    public async Task MeteringPassAsync(DateTimeOffset now)
     {
-        using var scope = Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<Application.Billing.SystemMetering>().AccrueAsync(now, CancellationToken.None);
+        using var worker = ActivatorUtilities.CreateInstance<Infrastructure.Billing.MeteringWorker>(Services, new FakeTimeProvider(now));
+        await worker.RunOnceAsync(CancellationToken.None);
     }
 
     /// <summary>Seconds the worker accrues by <paramref name="now"/>: whole minutes up to now − settle delay, from the running time.</summary>
@@ -51,12 +56,6 @@ public class BillingApp : ControlPlaneApp
         var runningAt = running.GetProperty("status").GetProperty("transitions").EnumerateArray()
             .Single(t => t.GetProperty("phase").GetString() == "running").GetProperty("at").GetDateTimeOffset();
         return (client, runningAt);
-    }
-
-    public async Task EvaluateBudgetsAsync()
-    {
-        using var scope = Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<Application.Billing.BudgetAlerts>().EvaluateAsync(CancellationToken.None);
     }
 }
 
@@ -93,6 +92,17 @@ public static class BillingFixtures
                 new { meter = "inferences", dimensions = new { }, unitPrice = Inference },
             },
         })).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>Makes a tenant older than it is (usage from before a tenant existed is refused), as a migrated customer is.</summary>
+    public static async Task BackdateTenantAsync(this ControlPlaneApp app, string tenant, DateTimeOffset createdAt)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("UPDATE tenants SET created_at = @at WHERE name = @name", connection);
+        command.Parameters.AddWithValue("at", createdAt.ToUniversalTime());
+        command.Parameters.AddWithValue("name", tenant);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     public static object Event(string id, string type, DateTimeOffset time, decimal quantity, object? dimensions = null, string? subject = null,

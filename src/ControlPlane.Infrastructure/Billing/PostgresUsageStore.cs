@@ -12,7 +12,7 @@ namespace ControlPlane.Infrastructure.Billing;
 /// usage_events (append-only, unique by tenant + source + id) and usage_hourly (the rollup statements read), written
 /// set-wise: the batch is binary-COPYed into a temporary staging table, then one statement inserts the new events
 /// (ON CONFLICT DO NOTHING decides what is new, also between concurrent identical batches) and adds exactly those to
-/// the rollup. Both tables are hand-written in the Billing migration. Dimensions are stored as their canonical key
+/// the rollup. Both tables are hand-written in the Billing migration (their bounded scales in BillingPrecision). Dimensions are stored as their canonical key
 /// (UsageDimensions.KeyOf, reversible with UsageDimensions.Parse): no JSON to parse per row on the way in or out.
 /// </summary>
 internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore

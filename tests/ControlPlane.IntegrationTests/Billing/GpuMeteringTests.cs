@@ -4,7 +4,7 @@ namespace ControlPlane.IntegrationTests.Billing;
 
 /// <summary>
 /// GPU-seconds accrued from placement phase times, driven at chosen instants: exact to the tick, without gap or double
-/// count across a restart and with two workers at once. (Accrual runs ahead of the real clock here, so each such test
+/// count across a restart and with several workers at once, whatever order they lock in. (Accrual runs ahead of the real clock here, so each such test
 /// class has its own database.)
 /// </summary>
 public sealed class GpuMeteringTests(BillingApp app) : IClassFixture<BillingApp>

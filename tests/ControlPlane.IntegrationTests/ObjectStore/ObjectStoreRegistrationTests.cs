@@ -64,6 +64,7 @@ public sealed class ObjectStoreRegistrationTests
     [InlineData("ObjectStore:Bucket", "192.168.1.1", "Bucket")]
     [InlineData("ObjectStore:AccessKey", "only-the-access-key", "SecretKey")]
     [InlineData("ObjectStore:MaxArtifactBytes", "0", "MaxArtifactBytes")]
+    [InlineData("ObjectStore:MaxArtifactBytes", "1000000000000001", "1 PB")]
     public async Task Invalid_settings_are_rejected_with_the_setting_named(string setting, string value, string named)
     {
         await using var services = Build(new() { [setting] = value });

@@ -775,3 +775,61 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE SEQUENCE token_revocation_epochs START WITH 1 INCREMENT BY 1 NO CYCLE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    ALTER TABLE idempotency_records ADD protected_response_body bytea;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    ALTER TABLE budgets ADD operator_owned boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE TABLE token_revocations (
+        principal character varying(300) NOT NULL,
+        epoch bigint NOT NULL,
+        revoked_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_token_revocations PRIMARY KEY (principal)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE INDEX ix_token_revocations_revoked_at ON token_revocations (revoked_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    DELETE FROM idempotency_records WHERE response_body LIKE '%"clientSecret"%';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129203708_IdentityHardening', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -12,6 +12,36 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task An_unknown_client_id_and_a_wrong_secret_are_answered_identically()
+    {
+        var principal = await app.CreateTenantWithAccountAsync("token-enumerate");
+        var unknown = await ComparableAttemptAsync("token-enumerate.nobody.0000", principal.ClientSecret);
+        var wrongSecret = await ComparableAttemptAsync(principal.ClientId, principal.ClientSecret + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.Status);
+        Assert.Equal(unknown.Status, wrongSecret.Status);
+        Assert.Equal(unknown.Body, wrongSecret.Body);
+
+        // Timing: medians over alternating attempts, within a factor of two of each other.
+        var times = (Unknown: new List<double>(), Wrong: new List<double>());
+        for (var i = 0; i < 15; i++)
+        {
+            times.Unknown.Add((await ComparableAttemptAsync($"token-enumerate.nobody.{i}", principal.ClientSecret)).Milliseconds);
+            times.Wrong.Add((await ComparableAttemptAsync(principal.ClientId, principal.ClientSecret + i)).Milliseconds);
+        }
+
+        var (unknownMedian, wrongMedian) = (Median(times.Unknown), Median(times.Wrong));
+        Assert.InRange(unknownMedian / wrongMedian, 0.5, 2.0);
+    }
+
+    [Fact]
+    public async Task A_client_id_with_a_nul_character_is_an_oauth_invalid_request()
+    {
+        var response = await app.RequestTokenAsync("\0", "whatever");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Operator_token_carries_the_operator_role_and_no_tenant()
     {
         var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(
@@ -58,6 +88,16 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("unsupported_grant_type", (await response.JsonAsync()).GetProperty("error").GetString());
     }
+
+    private async Task<(HttpStatusCode Status, string Body, double Milliseconds)> ComparableAttemptAsync(string clientId, string secret)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await app.RequestTokenAsync(clientId, secret);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Another process of the service on the same database (a restart, or a second replica).</summary>
     private sealed class SecondInstance(string connectionString) : ControlPlaneApp

@@ -155,7 +155,6 @@ public static class DependencyInjection
                 server.AcceptAnonymousClients();
                 server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
                 server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
-                server.AddEventHandler(ClientIdCharacterCheck.Descriptor);
                 server.AddEventHandler(ClientEpochReader.Descriptor);
                 server.AddEventHandler(RevocationEpochStamper.Descriptor);
                 server.AddEventHandler(UniformClientError.Descriptor);

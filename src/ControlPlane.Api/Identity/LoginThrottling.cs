@@ -28,7 +28,9 @@ public sealed class LoginThrottlingOptions
 /// <summary>
 /// Throttles guessing at the token endpoint: a client id, or a source address, with too many failed client
 /// authentications in the window gets 429 with Retry-After and an OAuth error body, before its secret is even checked.
-/// Only failures count, so a client that authenticates correctly is never slowed down by this.
+/// Only failures count, so a client that authenticates correctly is never slowed down by this. Reading the client id
+/// first, it also answers a NUL in it (or in the form, which then cannot be parsed) with an OAuth invalid_request:
+/// PostgreSQL cannot even compare such text, and the token endpoint would fail with a 500.
 /// </summary>
 internal sealed class LoginThrottle
 {
@@ -46,7 +48,24 @@ internal sealed class LoginThrottle
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var clientId = await ClientIdAsync(context.Request);
+        string? clientId;
+        try
+        {
+            clientId = await ClientIdAsync(context.Request);
+        }
+        catch (InvalidDataException)
+        {
+            // ASP.NET Core refuses to parse a form with a NUL character.
+            await RefuseNulAsync(context);
+            return;
+        }
+
+        if (clientId?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            await RefuseNulAsync(context);
+            return;
+        }
+
         var address = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         var client = clientId is null ? null : "client:" + (clientId.Length > 200 ? clientId[..200] : clientId);
         if ((_addresses.BlockedFor(address) ?? (client is null ? null : _clients.BlockedFor(client))) is { } wait)
@@ -69,14 +88,24 @@ internal sealed class LoginThrottle
     private static async Task RefuseAsync(HttpContext context, TimeSpan wait)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, Errors.TemporarilyUnavailable,
+            $"Too many failed client authentications; retry after {seconds} s.");
+    }
+
+    private static Task RefuseNulAsync(HttpContext context) =>
+        WriteErrorAsync(context, StatusCodes.Status400BadRequest, Errors.InvalidRequest, "The client_id or the form contains a NUL character.");
+
+    /// <summary>An OAuth error response (RFC 6749 §5.2), as the token endpoint's own errors are.</summary>
+    private static async Task WriteErrorAsync(HttpContext context, int status, string error, string description)
+    {
         var response = context.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        response.StatusCode = status;
         response.Headers.CacheControl = "no-store";
         await response.WriteAsJsonAsync(new Dictionary<string, string>
         {
-            [Parameters.Error] = Errors.TemporarilyUnavailable,
-            [Parameters.ErrorDescription] = $"Too many failed client authentications; retry after {seconds} s.",
+            [Parameters.Error] = error,
+            [Parameters.ErrorDescription] = description,
         }, context.RequestAborted);
     }
 
@@ -98,19 +127,9 @@ internal sealed class LoginThrottle
             }
         }
 
-        if (!request.HasFormContentType)
-        {
-            return null;
-        }
-
-        try
-        {
-            return (await request.ReadFormAsync(request.HttpContext.RequestAborted))[Parameters.ClientId].FirstOrDefault();
-        }
-        catch (InvalidDataException)
-        {
-            return null; // a malformed form: OpenIddict answers it with an OAuth error
-        }
+        return request.HasFormContentType
+            ? (await request.ReadFormAsync(request.HttpContext.RequestAborted))[Parameters.ClientId].FirstOrDefault()
+            : null;
     }
 }
 

@@ -125,6 +125,13 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
         return token;
     }
 
+    /// <summary>A token requested now rather than the cached one, which a revocation (suspension, rotation) refuses.</summary>
+    public async Task<string> NewTokenAsync(string clientId, string clientSecret)
+    {
+        _tokens.Remove((clientId, clientSecret));
+        return await TokenAsync(clientId, clientSecret);
+    }
+
     public async Task<HttpResponseMessage> RequestTokenAsync(string clientId, string clientSecret)
     {
         using var client = CreateClient();

@@ -39,6 +39,16 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         var response = await app.RequestTokenAsync("\0", "whatever");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request", (await response.JsonAsync()).GetProperty("error").GetString());
+
+        using var client = app.CreateClient();
+        using var basic = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }),
+        };
+        basic.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("\0:whatever"u8.ToArray()));
+        var viaBasic = await client.SendAsync(basic);
+        Assert.Equal(HttpStatusCode.BadRequest, viaBasic.StatusCode);
+        Assert.Equal("invalid_request", (await viaBasic.JsonAsync()).GetProperty("error").GetString());
     }
 
     [Fact]

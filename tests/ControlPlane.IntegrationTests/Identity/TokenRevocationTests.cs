@@ -75,7 +75,7 @@ public sealed class TokenRevocationTests(ControlPlaneApp app, ITestOutputHelper 
         await RefusedWithinBoundAsync(app, principal.Token, "revoke-suspend");
 
         // A token requested after the suspension works, as a suspended tenant does: it can read.
-        var fresh = await TokenAsync(principal.ClientId, principal.ClientSecret);
+        var fresh = await app.NewTokenAsync(principal.ClientId, principal.ClientSecret);
         await ExpectStatusAsync(_replica, fresh, "revoke-suspend", HttpStatusCode.OK);
         await ExpectStatusAsync(app, fresh, "revoke-suspend", HttpStatusCode.OK);
     }
@@ -105,7 +105,7 @@ public sealed class TokenRevocationTests(ControlPlaneApp app, ITestOutputHelper 
         await RefusedWithinBoundAsync(_replica, principal.Token, "revoke-rotate");
 
         // Tokens from the new secret, with client_secret_post or client_secret_basic, are not caught by the revocation.
-        await ExpectStatusAsync(_replica, await TokenAsync(principal.ClientId, secret), "revoke-rotate", HttpStatusCode.OK);
+        await ExpectStatusAsync(_replica, await app.NewTokenAsync(principal.ClientId, secret), "revoke-rotate", HttpStatusCode.OK);
         await ExpectStatusAsync(app, await BasicTokenAsync(principal.ClientId, secret), "revoke-rotate", HttpStatusCode.OK);
     }
 
@@ -169,9 +169,6 @@ public sealed class TokenRevocationTests(ControlPlaneApp app, ITestOutputHelper 
             r => r.StatusCode == HttpStatusCode.Unauthorized, "the revoked token refused", RevocationBound);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Parameter?.Contains("invalid_token", StringComparison.Ordinal) == true);
     }
-
-    private async Task<string> TokenAsync(string clientId, string secret) =>
-        (await (await app.RequestTokenAsync(clientId, secret)).ExpectAsync(HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
 
     private async Task<string> BasicTokenAsync(string clientId, string secret)
     {

@@ -1,6 +1,6 @@
 namespace ControlPlane.IntegrationTests.Identity;
 
-public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>
+public sealed class TokenEndpointTests(ControlPlaneApp app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ControlPlaneApp>
 {
     [Fact]
     public async Task Wrong_secret_is_refused()
@@ -21,7 +21,8 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         Assert.Equal(unknown.Status, wrongSecret.Status);
         Assert.Equal(unknown.Body, wrongSecret.Body);
 
-        // Timing: medians over alternating attempts, within a factor of two of each other.
+        // Timing: medians over alternating attempts, within a factor of three of each other (a slow password hash on one
+        // path only would be ~100×; the margin absorbs a CI machine shared with other suites).
         var times = (Unknown: new List<double>(), Wrong: new List<double>());
         for (var i = 0; i < 15; i++)
         {
@@ -30,7 +31,8 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         }
 
         var (unknownMedian, wrongMedian) = (Median(times.Unknown), Median(times.Wrong));
-        Assert.InRange(unknownMedian / wrongMedian, 0.5, 2.0);
+        output.WriteLine($"median answer: unknown client {unknownMedian:0.0} ms, wrong secret {wrongMedian:0.0} ms");
+        Assert.InRange(unknownMedian / wrongMedian, 1 / 3.0, 3.0);
     }
 
     [Fact]

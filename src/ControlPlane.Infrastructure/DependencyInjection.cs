@@ -9,6 +9,8 @@ using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
+using ControlPlane.Infrastructure.Identity.Revocation;
+using ControlPlane.Infrastructure.Identity.TokenRequests;
 using ControlPlane.Infrastructure.Kubernetes;
 using ControlPlane.Infrastructure.Models;
 using ControlPlane.Infrastructure.ObjectStore;
@@ -18,6 +20,7 @@ using ControlPlane.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenIddict.Server;
@@ -37,7 +40,11 @@ public static class DependencyInjection
             .Validate(_ => !string.IsNullOrWhiteSpace(connectionString),
                 $"ConnectionStrings:{DatabaseOptions.ConnectionStringName} is not set (e.g. Host=127.0.0.1;Port=5432;Username=controlplane;Database=controlplane).")
             .ValidateOnStart();
-        services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.Section)).ValidateDataAnnotations()
+            // Derived from the request, the issuer would follow whatever Host header a client sends.
+            .Validate<IHostEnvironment>((identity, environment) => identity.Issuer is not null || environment.IsDevelopment(),
+                "Identity:Issuer is not set: outside Development it is required (the service's public URL, e.g. https://controlplane.example.com/).")
+            .ValidateOnStart();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
 
         services.AddDbContextPool<ControlPlaneDbContext>(options => options
@@ -51,11 +58,13 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitAuditLog>());
         services.AddScoped<IIdempotencyStore, PostgresIdempotencyStore>();
         services.AddScoped<IClientCredentialsStore, OpenIddictClientCredentialsStore>();
+        services.AddScoped<PostgresTokenRevoker>();
+        services.AddScoped<ITokenRevoker>(sp => sp.GetRequiredService<PostgresTokenRevoker>());
         services.AddSingleton<OperatorClientSeeder>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
 
-        services.AddControlPlaneIdentity();
+        services.AddControlPlaneIdentity(configuration);
         services.AddControlPlaneReconciliation(configuration);
         services.AddObjectStore(configuration);
         services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.Section))
@@ -118,8 +127,15 @@ public static class DependencyInjection
         }
     }
 
-    private static void AddControlPlaneIdentity(this IServiceCollection services)
+    private static void AddControlPlaneIdentity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<RevocationEpochs>();
+        services.AddSingleton<RevocationTable>();
+        if (configuration.GetValue(IdentityOptions.Section + ":" + nameof(IdentityOptions.FollowRevocations), true))
+        {
+            services.AddHostedService<RevocationListener>();
+            services.AddHostedService<RevocationPoller>();
+        }
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyLoader>();
         services.AddSingleton<IssuerConfigurator>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<IssuerConfigurator>());
@@ -139,6 +155,9 @@ public static class DependencyInjection
                 server.AcceptAnonymousClients();
                 server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
                 server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
+                server.AddEventHandler(ClientEpochReader.Descriptor);
+                server.AddEventHandler(RevocationEpochStamper.Descriptor);
+                server.AddEventHandler(UniformClientError.Descriptor);
                 // The only resources are model-version digests, checked against the workload's tenant by the token
                 // endpoint itself (invalid_target); OpenIddict's static resource list cannot know them.
                 server.DisableResourceValidation();
@@ -155,7 +174,9 @@ public static class DependencyInjection
                 validation.UseLocalServer();
                 validation.Configure(options => options.JsonWebTokenHandler = new ValidatedTokenCache(TimeProvider.System));
                 validation.AddAudiences(ControlPlaneClaims.ApiAudience);
-                validation.UseAspNetCore();
+                validation.AddEventHandler(RevokedTokenRejector.Descriptor);
+                // Only the Authorization header: tokens in URLs end up in proxy logs, browser history and Referer headers.
+                validation.UseAspNetCore().DisableAccessTokenExtractionFromQueryString().DisableAccessTokenExtractionFromBodyForm();
             });
 
         services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);

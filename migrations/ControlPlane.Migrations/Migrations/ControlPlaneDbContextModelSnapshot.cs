@@ -23,6 +23,8 @@ namespace ControlPlane.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("token_revocation_epochs");
+
             modelBuilder.Entity("ControlPlane.Domain.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -105,6 +107,10 @@ namespace ControlPlane.Migrations.Migrations
                     b.Property<decimal>("MonthlyAmount")
                         .HasColumnType("numeric(17,2)")
                         .HasColumnName("monthly_amount");
+
+                    b.Property<bool>("OperatorOwned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("operator_owned");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1110,6 +1116,10 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("location");
 
+                    b.Property<byte[]>("ProtectedResponseBody")
+                        .HasColumnType("bytea")
+                        .HasColumnName("protected_response_body");
+
                     b.Property<byte[]>("RequestHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1130,6 +1140,30 @@ namespace ControlPlane.Migrations.Migrations
                         .HasDatabaseName("ix_idempotency_records_claimed_at");
 
                     b.ToTable("idempotency_records", (string)null);
+                });
+
+            modelBuilder.Entity("ControlPlane.Infrastructure.Identity.Revocation.TokenRevocation", b =>
+                {
+                    b.Property<string>("Principal")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("principal");
+
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint")
+                        .HasColumnName("epoch");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Principal")
+                        .HasName("pk_token_revocations");
+
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_token_revocations_revoked_at");
+
+                    b.ToTable("token_revocations", (string)null);
                 });
 
             modelBuilder.Entity("ControlPlane.Infrastructure.Identity.SigningKey", b =>

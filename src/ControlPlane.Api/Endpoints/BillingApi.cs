@@ -64,10 +64,13 @@ internal static class BillingApi
         tenant.MapPut("/budget", PutBudget).AllowTenantRole(ServiceAccountRole.TenantAdmin)
             .WithName("PutBudget").WithSummary("Set the tenant's budget")
             .WithDescription("Tenant admins and operators. Honours If-Match. With hardCap, admissions whose cost estimate (GPU price × GPUs × "
-                + "Billing:AdmissionCostHorizon) would take the month's spend over the budget are refused (409 budget-exceeded).");
+                + "Billing:AdmissionCostHorizon) would take the month's spend over the budget are refused (409 budget-exceeded). A hard cap "
+                + "set by an operator is operator-owned: tenant admins may change its alertThresholds or lower it; raising it or removing "
+                + "the hard cap is 403 budget-operator-owned.");
         tenant.MapDelete("/budget", DeleteBudget).AllowTenantRole(ServiceAccountRole.TenantAdmin)
             .WithName("DeleteBudget").WithSummary("Remove the tenant's budget")
-            .WithDescription("Tenant admins and operators. Honours If-Match.");
+            .WithDescription("Tenant admins and operators. Honours If-Match. An operator-owned hard cap can be removed only by an operator "
+                + "(403 budget-operator-owned).");
     }
 
     private static async Task<Ok<PriceBookResponse>> PutPriceBook(PutPriceBookRequest request, PriceBookService prices,

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ControlPlane.Api.Http;
 using ControlPlane.Application.Common;
 using ControlPlane.Application.ServiceAccounts;
@@ -24,10 +25,11 @@ internal static class ServiceAccountsApi
             .WithDescription("The account's client id, role and when its secret was last rotated.");
         accounts.MapPost("/{serviceAccount}:rotate-secret", Rotate)
             .WithName("RotateServiceAccountSecret").WithSummary("Rotate a service account's secret")
-            .WithDescription("Returns a new secret once; the old secret is refused at once. Tokens already issued expire normally.");
+            .WithDescription("Returns a new secret once; the old secret is refused at once. Tokens already issued expire normally, unless "
+                + "revokeExistingTokens=true (for a leaked secret): then they are refused within seconds on every replica.");
         accounts.MapDelete("/{serviceAccount}", Delete)
             .WithName("DeleteServiceAccount").WithSummary("Delete a service account")
-            .WithDescription("New tokens are refused at once; tokens already issued stop working when they expire (at most 15 minutes).");
+            .WithDescription("New tokens are refused at once; tokens already issued are refused within seconds on every replica.");
     }
 
     private static async Task<CreatedWithETag<ServiceAccountCredentialsResponse>> Create(string tenant, CreateServiceAccountRequest request,
@@ -46,8 +48,9 @@ internal static class ServiceAccountsApi
         ResourceResults.Ok(await accounts.GetAsync(tenant, serviceAccount, cancellationToken));
 
     private static async Task<OkWithETag<ServiceAccountCredentialsResponse>> Rotate(string tenant, string serviceAccount,
-        ServiceAccountService accounts, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken) =>
-        ResourceResults.Ok(await accounts.RotateSecretAsync(tenant, serviceAccount, ifMatch, cancellationToken));
+        ServiceAccountService accounts, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken,
+        [Description("Also refuse every token issued before this rotation, within seconds (for a leaked secret).")] bool revokeExistingTokens = false) =>
+        ResourceResults.Ok(await accounts.RotateSecretAsync(tenant, serviceAccount, ifMatch, revokeExistingTokens, cancellationToken));
 
     private static async Task<NoContent> Delete(string tenant, string serviceAccount, ServiceAccountService accounts,
         [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)

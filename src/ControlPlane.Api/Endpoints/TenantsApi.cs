@@ -27,13 +27,15 @@ internal static class TenantsApi
             .WithDescription("Operators only. Absent fields stay unchanged. Send If-Match with the ETag you read; a stale one gets 412.");
         tenants.MapPost("/{tenant}:suspend", Suspend).OperatorOnly()
             .WithName("SuspendTenant").WithSummary("Suspend a tenant")
-            .WithDescription("Operators only. A suspended tenant can read but not create.");
+            .WithDescription("Operators only. A suspended tenant can read but not create; tokens issued to its principals before "
+                + "the suspension are refused within seconds (new tokens work, read-only).");
         tenants.MapPost("/{tenant}:resume", Resume).OperatorOnly()
             .WithName("ResumeTenant").WithSummary("Resume a suspended tenant")
             .WithDescription("Operators only. The tenant becomes active again.");
         tenants.MapDelete("/{tenant}", Delete).OperatorOnly()
             .WithName("DeleteTenant").WithSummary("Delete a tenant")
-            .WithDescription("Operators only. Refused with 409 while the tenant still holds resources; its service accounts are deleted with it.");
+            .WithDescription("Operators only. Refused with 409 while the tenant still holds resources; its service accounts are deleted with it and their "
+                + "live tokens are refused within seconds.");
     }
 
     private static async Task<CreatedWithETag<TenantResponse>> Create(CreateTenantRequest request, TenantService tenants, CancellationToken cancellationToken)

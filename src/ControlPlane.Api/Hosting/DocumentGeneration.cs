@@ -16,6 +16,8 @@ internal static class DocumentGeneration
         {
             configuration["ConnectionStrings:ControlPlane"] = "Host=127.0.0.1;Database=openapi-generation-only";
             configuration["Identity:PersistGeneratedKeys"] = "true";
+            configuration["Identity:Issuer"] = "https://openapi-generation.invalid/";
+            configuration["Identity:FollowRevocations"] = "false";
             configuration["CredentialEncryption:Keys:generation"] = Convert.ToBase64String(new byte[32]);
             configuration["Reconciler:Enabled"] = "false";
             configuration["Metering:Enabled"] = "false";

@@ -1,5 +1,6 @@
 using ControlPlane.Api.Endpoints;
 using ControlPlane.Api.Http;
+using ControlPlane.Api.Identity;
 using ControlPlane.Api.OpenApi;
 using ControlPlane.Infrastructure.Identity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -29,6 +30,7 @@ internal static class Pipeline
         app.UseStatusCodePages();
         app.UseHttpsRequirement();
         app.UseControlPlaneSwaggerUi(); // static UI files: before authorization, the operator authorizes inside the UI
+        app.UseLoginThrottling();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ControlPlane.Api.Http;
+using ControlPlane.Api.Identity;
 using ControlPlane.Api.OpenApi;
 using ControlPlane.Api.Telemetry;
 using ControlPlane.Application;
@@ -33,6 +34,7 @@ internal static class ServiceSetup
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();
         services.AddControlPlaneRateLimiting(builder.Configuration);
+        services.AddLoginThrottling(builder.Configuration);
         services.AddControlPlaneOpenApi();
         services.AddControlPlaneTelemetry(builder.Configuration);
         services.Configure<ForwardedHeadersOptions>(options =>

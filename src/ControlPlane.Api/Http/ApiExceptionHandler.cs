@@ -38,6 +38,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             Status = 404, Type = ProblemTypes.NotFound, Title = "Not found.", Detail = e.Message,
         },
+        ForbiddenException e => new ProblemDetails
+        {
+            Status = 403, Type = ProblemTypes.Of(e.Code), Title = "Forbidden.", Detail = e.Message,
+        },
         PreconditionFailedException or DbUpdateConcurrencyException => new ProblemDetails
         {
             Status = 412, Type = ProblemTypes.PreconditionFailed, Title = "The resource changed.",

@@ -99,7 +99,8 @@ internal static class Idempotency
             value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json),
             value is ProblemDetails ? "application/problem+json" : "application/json",
             resource?.Location,
-            resource?.ETag), cancellationToken);
+            resource?.ETag,
+            value is ICarriesSecret), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }

@@ -1,7 +1,14 @@
 namespace ControlPlane.Application.Abstractions;
 
 /// <summary>What a previous request with the same idempotency key produced.</summary>
-public sealed record StoredResponse(int StatusCode, string? Body, string? ContentType, string? Location, string? ETag);
+/// <param name="CarriesSecret">The body holds a credential (see <see cref="ICarriesSecret"/>): stored only encrypted.</param>
+public sealed record StoredResponse(int StatusCode, string? Body, string? ContentType, string? Location, string? ETag, bool CarriesSecret = false);
+
+/// <summary>
+/// A response body that holds a credential shown only once (a client secret). A replay of its request still returns
+/// it, so it is kept, but only encrypted with the credential-encryption key, never in plain text.
+/// </summary>
+public interface ICarriesSecret;
 
 /// <summary>The result of trying to claim an idempotency key.</summary>
 public abstract record IdempotencyClaim

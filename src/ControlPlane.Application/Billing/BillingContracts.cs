@@ -106,5 +106,7 @@ public sealed record StatementVerification(string Month, string Status, decimal 
 public sealed record PutBudgetRequest(decimal? MonthlyAmount, IReadOnlyList<int>? AlertThresholds, bool? HardCap);
 
 /// <summary>A tenant's budget and how much of it this month used.</summary>
-public sealed record BudgetResponse(string Tenant, decimal MonthlyAmount, IReadOnlyList<int> AlertThresholds, bool HardCap, string Currency,
+/// <param name="OperatorOwned">A hard cap a platform operator set: the tenant's admins may change its alert thresholds or lower it, not raise, remove or delete it.</param>
+public sealed record BudgetResponse(string Tenant, decimal MonthlyAmount, IReadOnlyList<int> AlertThresholds, bool HardCap, bool OperatorOwned,
+    string Currency,
     decimal MonthToDateSpend, decimal Percentage, IReadOnlyList<int> ThresholdsCrossed, DateTimeOffset UpdatedAt);

@@ -7,8 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Billing;
 
-/// <summary>A tenant's monthly budget: set by its admins or operators, read with this month's spend.</summary>
-public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTrail audit, TimeProvider clock)
+/// <summary>
+/// A tenant's monthly budget: set by its admins or operators, read with this month's spend. A hard cap an operator set
+/// is operator-owned: the tenant's admins may change its alert thresholds (or lower it), never raise, remove or delete it.
+/// </summary>
+public sealed class BudgetService(IControlPlaneDb db, CostService costs, ICallerContext callers, AuditTrail audit, TimeProvider clock)
 {
     private const int MaxThresholds = 10;
 
@@ -38,6 +41,7 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
         var now = clock.GetUtcNow();
         var budget = await db.Budgets.FirstOrDefaultAsync(b => b.TenantId == tenantId, cancellationToken);
         var thresholds = request.AlertThresholds ?? [50, 80, 100];
+        var byOperator = callers.Caller.IsOperator;
         if (budget is null)
         {
             if (ifMatch is not null && ifMatch != "*")
@@ -45,7 +49,7 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
                 throw new PreconditionFailedException("budget", tenantName);
             }
 
-            budget = Budget.Create(tenantId, request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, now);
+            budget = Budget.Create(tenantId, request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, byOperator, now);
             db.Budgets.Add(budget);
         }
         else
@@ -55,13 +59,19 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
                 throw new PreconditionFailedException("budget", tenantName);
             }
 
-            budget.Update(request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, now);
+            if (!byOperator && budget.WouldSoften(request.MonthlyAmount!.Value, request.HardCap!.Value))
+            {
+                throw OperatorOwned(tenantName, "Only a platform operator can raise it or remove its hard cap; you may change its alert thresholds.");
+            }
+
+            budget.Update(request.MonthlyAmount!.Value, thresholds, request.HardCap!.Value, byOperator, now);
         }
 
         audit.Record("budget.set", $"tenants/{tenantName}/budget", tenantName, new Dictionary<string, string>
         {
             ["monthlyAmount"] = budget.MonthlyAmount.ToString(CultureInfo.InvariantCulture),
             ["hardCap"] = budget.HardCap ? "true" : "false",
+            ["operatorOwned"] = budget.OperatorOwned ? "true" : "false",
         });
         await db.SaveChangesAsync(cancellationToken);
         return new(await ToResponseAsync(tenantName, budget, cancellationToken), budget.Version);
@@ -77,10 +87,18 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
             throw new PreconditionFailedException("budget", tenantName);
         }
 
+        if (budget.OperatorOwned && !callers.Caller.IsOperator)
+        {
+            throw OperatorOwned(tenantName, "Only a platform operator can delete it.");
+        }
+
         db.Budgets.Remove(budget);
         audit.Record("budget.delete", $"tenants/{tenantName}/budget", tenantName);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    private static ForbiddenException OperatorOwned(string tenantName, string what) =>
+        new("budget-operator-owned", $"The budget of tenant '{tenantName}' is a hard cap set by a platform operator. {what}");
 
     private async Task<BudgetResponse> ToResponseAsync(string tenantName, Budget budget, CancellationToken cancellationToken)
     {
@@ -88,7 +106,8 @@ public sealed class BudgetService(IControlPlaneDb db, CostService costs, AuditTr
         var month = Pricing.MonthOf(clock.GetUtcNow());
         var crossed = await db.BudgetAlerts.Where(a => a.TenantId == budget.TenantId && a.Month == month).Select(a => a.Threshold)
             .OrderBy(t => t).ToListAsync(cancellationToken);
-        return new BudgetResponse(tenantName, budget.MonthlyAmount, budget.AlertThresholds, budget.HardCap, currency, Money.Round(spend),
+        return new BudgetResponse(tenantName, budget.MonthlyAmount, budget.AlertThresholds, budget.HardCap, budget.OperatorOwned, currency,
+            Money.Round(spend),
             Math.Round(100m * spend / budget.MonthlyAmount, 2, MidpointRounding.AwayFromZero), crossed, budget.UpdatedAt);
     }
 }

@@ -33,3 +33,9 @@ public sealed class UnprocessableException(string code, string message, IReadOnl
 /// <summary>The caller's If-Match does not match the current version.</summary>
 public sealed class PreconditionFailedException(string kind, string name)
     : Exception($"The {kind} '{name}' was modified since it was read: its ETag no longer matches If-Match.");
+
+/// <summary>The caller may see the resource but not make this change (HTTP 403); <see cref="Code"/> is a stable kebab-case code.</summary>
+public sealed class ForbiddenException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

@@ -1,3 +1,4 @@
+using ControlPlane.Application.Abstractions;
 using ControlPlane.Domain.ServiceAccounts;
 
 namespace ControlPlane.Application.ServiceAccounts;
@@ -24,7 +25,7 @@ public sealed record ServiceAccountResponse(
 /// <param name="ServiceAccount">The account.</param>
 /// <param name="ClientId">The OAuth client id.</param>
 /// <param name="ClientSecret">The OAuth client secret, shown only in this response.</param>
-public sealed record ServiceAccountCredentialsResponse(ServiceAccountResponse ServiceAccount, string ClientId, string ClientSecret);
+public sealed record ServiceAccountCredentialsResponse(ServiceAccountResponse ServiceAccount, string ClientId, string ClientSecret) : ICarriesSecret;
 
 /// <summary>Creates a service account.</summary>
 /// <param name="Name">DNS-1123 label, unique in the tenant.</param>

@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.ServiceAccounts;
 
 /// <summary>Machine identities of a tenant: created with a one-time secret, rotated, deleted.</summary>
-public sealed class ServiceAccountService(IControlPlaneDb db, IClientCredentialsStore clients, AuditTrail audit, TimeProvider clock)
+public sealed class ServiceAccountService(IControlPlaneDb db, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit,
+    TimeProvider clock)
 {
     public async Task<Versioned<ServiceAccountCredentialsResponse>> CreateAsync(string tenantName, CreateServiceAccountRequest request,
         CancellationToken cancellationToken)
@@ -64,16 +65,25 @@ public sealed class ServiceAccountService(IControlPlaneDb db, IClientCredentials
         return new(ServiceAccountResponse.From(account, tenantName), account.Version);
     }
 
-    /// <summary>Issues a new secret; the previous one is refused from now on. Tokens already issued live until they expire.</summary>
+    /// <summary>
+    /// Issues a new secret; the previous one is refused from now on. Tokens already issued live until they expire, unless
+    /// <paramref name="revokeExistingTokens"/> (a leaked secret): then they are refused within seconds too.
+    /// </summary>
     public async Task<Versioned<ServiceAccountCredentialsResponse>> RotateSecretAsync(string tenantName, string name, string? ifMatch,
-        CancellationToken cancellationToken) =>
+        bool revokeExistingTokens, CancellationToken cancellationToken) =>
         await db.InTransactionAsync(async () =>
         {
             var account = await AccountAsync(tenantName, name, cancellationToken, ifMatch);
             var secret = NewSecret();
             account.SecretRotated(clock.GetUtcNow());
-            audit.Record("service-account.rotate-secret", Target(tenantName, name), tenantName);
+            audit.Record("service-account.rotate-secret", Target(tenantName, name), tenantName,
+                new Dictionary<string, string> { ["revokeExistingTokens"] = revokeExistingTokens ? "true" : "false" });
             await clients.ReplaceSecretAsync(account.ClientId, secret, cancellationToken);
+            if (revokeExistingTokens)
+            {
+                await revoker.RevokeClientTokensAsync(account.ClientId, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return new Versioned<ServiceAccountCredentialsResponse>(
                 new(ServiceAccountResponse.From(account, tenantName), account.ClientId, secret), account.Version);
@@ -87,6 +97,7 @@ public sealed class ServiceAccountService(IControlPlaneDb db, IClientCredentials
             audit.Record("service-account.delete", Target(tenantName, name), tenantName,
                 new Dictionary<string, string> { ["clientId"] = account.ClientId });
             await clients.DeleteAsync(account.ClientId, cancellationToken);
+            await revoker.RevokeClientTokensAsync(account.ClientId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }, cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Tenants;
 
 /// <summary>Tenant lifecycle: operators create, change, suspend, resume and delete tenants.</summary>
-public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore clients, AuditTrail audit, TimeProvider clock)
+public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<TenantResponse>> CreateAsync(CreateTenantRequest request, CancellationToken cancellationToken)
     {
@@ -59,13 +59,18 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
         return new(TenantResponse.From(tenant), tenant.Version);
     }
 
+    /// <summary>Its principals' live tokens are refused within seconds; new tokens they request can read but not create.</summary>
     public Task<Versioned<TenantResponse>> SuspendAsync(string name, string? ifMatch, CancellationToken cancellationToken) =>
-        TransitionAsync(name, ifMatch, "tenant.suspend", t => t.Suspend(clock.GetUtcNow()), cancellationToken);
+        db.InTransactionAsync(async () =>
+        {
+            await revoker.RevokeTenantTokensAsync(name, cancellationToken);
+            return await TransitionAsync(name, ifMatch, "tenant.suspend", t => t.Suspend(clock.GetUtcNow()), cancellationToken);
+        }, cancellationToken);
 
     public Task<Versioned<TenantResponse>> ResumeAsync(string name, string? ifMatch, CancellationToken cancellationToken) =>
         TransitionAsync(name, ifMatch, "tenant.resume", t => t.Resume(clock.GetUtcNow()), cancellationToken);
 
-    /// <summary>Refused while the tenant holds anything that consumes quota; its service accounts go with it.</summary>
+    /// <summary>Refused while the tenant holds anything that consumes quota; its service accounts and their live tokens go with it.</summary>
     public async Task DeleteAsync(string name, string? ifMatch, CancellationToken cancellationToken)
     {
         await db.InTransactionAsync(async () =>
@@ -98,6 +103,7 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
                 await clients.DeleteAsync(account.ClientId, cancellationToken);
             }
 
+            await revoker.RevokeTenantTokensAsync(name, cancellationToken);
             db.ServiceAccounts.RemoveRange(accounts);
             db.Quotas.RemoveRange(quotas);
             db.Tenants.Remove(tenant);

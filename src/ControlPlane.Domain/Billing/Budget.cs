@@ -11,23 +11,35 @@ public sealed class Budget
     public decimal MonthlyAmount { get; private set; }
     public List<int> AlertThresholds { get; private set; } = [];
     public bool HardCap { get; private set; }
+
+    /// <summary>A hard cap a platform operator set: the tenant may read it and tune its alerts, but not lift or soften it.</summary>
+    public bool OperatorOwned { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public uint Version { get; private set; }
 
-    public static Budget Create(Guid tenantId, decimal monthlyAmount, IEnumerable<int> thresholds, bool hardCap, DateTimeOffset now)
+    public static Budget Create(Guid tenantId, decimal monthlyAmount, IEnumerable<int> thresholds, bool hardCap, bool byOperator,
+        DateTimeOffset now)
     {
         var budget = new Budget { TenantId = tenantId };
-        budget.Update(monthlyAmount, thresholds, hardCap, now);
+        budget.Update(monthlyAmount, thresholds, hardCap, byOperator, now);
         return budget;
     }
 
-    public void Update(decimal monthlyAmount, IEnumerable<int> thresholds, bool hardCap, DateTimeOffset now)
+    /// <summary>
+    /// An operator's change decides ownership (a hard cap is operator-owned, no cap is not); a tenant's change keeps it.
+    /// Callers refuse a tenant's change that <see cref="WouldSoften"/> the cap first.
+    /// </summary>
+    public void Update(decimal monthlyAmount, IEnumerable<int> thresholds, bool hardCap, bool byOperator, DateTimeOffset now)
     {
+        OperatorOwned = byOperator ? hardCap : OperatorOwned;
         MonthlyAmount = monthlyAmount;
         AlertThresholds = [.. thresholds.Distinct().Order()];
         HardCap = hardCap;
         UpdatedAt = now;
     }
+
+    /// <summary>True when a tenant's change would lift this budget's operator-owned cap (a higher amount, or no hard cap).</summary>
+    public bool WouldSoften(decimal monthlyAmount, bool hardCap) => OperatorOwned && (monthlyAmount > MonthlyAmount || !hardCap);
 
     /// <summary>The thresholds (percent) that <paramref name="spend"/> has reached.</summary>
     public IEnumerable<int> Reached(decimal spend) =>

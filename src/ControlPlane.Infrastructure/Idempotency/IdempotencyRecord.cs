@@ -10,6 +10,9 @@ public sealed class IdempotencyRecord
     public DateTimeOffset? CompletedAt { get; set; }
     public int? StatusCode { get; set; }
     public string? ResponseBody { get; set; }
+
+    /// <summary>A body that carries a secret, encrypted with the credential-encryption key (then <see cref="ResponseBody"/> is null).</summary>
+    public byte[]? ProtectedResponseBody { get; set; }
     public string? ContentType { get; set; }
     public string? Location { get; set; }
     public string? ETag { get; set; }

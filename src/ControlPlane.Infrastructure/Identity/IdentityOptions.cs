@@ -7,12 +7,22 @@ public sealed class IdentityOptions
 {
     public const string Section = "Identity";
 
-    /// <summary>The issuer URL; when absent, derived from the request (fine behind one host name).</summary>
+    /// <summary>The issuer URL (the service's public URL). Required outside Development, where it is otherwise derived from the request.</summary>
     public Uri? Issuer { get; set; }
 
     /// <summary>Lifetime of API access tokens; at most 15 minutes.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "00:15:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How often each replica re-reads the token revocations as a fallback to PostgreSQL notifications: the bound on
+    /// how long a revoked token may still be accepted while a replica's notification connection is down.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Follow revocations (notifications and poll); off only where no database exists (build-time OpenAPI generation).</summary>
+    public bool FollowRevocations { get; set; } = true;
 
     /// <summary>ECDSA P-256 (or RSA) private keys in PEM files; the first signs, all are published for rollover.</summary>
     public List<SigningKeySource> SigningKeys { get; set; } = [];

@@ -9,6 +9,7 @@ using ControlPlane.Domain.ServiceAccounts;
 using ControlPlane.Domain.Tenants;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
+using ControlPlane.Infrastructure.Identity.Revocation;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 
@@ -35,10 +36,12 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+        modelBuilder.HasSequence<long>(TokenRevocationConfiguration.EpochSequence);
         modelBuilder.UseOpenIddict();
         // The identity server's tables, named for what they are rather than after the library.
         modelBuilder.Entity<OpenIddictEntityFrameworkCoreApplication>().ToTable("oidc_applications");

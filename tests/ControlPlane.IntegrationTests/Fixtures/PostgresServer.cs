@@ -31,6 +31,32 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
+    /// <summary>A plain-SQL pg_dump of the database (what a backup of it would hold), with the binaries next to initdb.</summary>
+    public static async Task<string> DumpAsync(string connectionString)
+    {
+        var bin = FindPostgresBinaries() ?? throw new InvalidOperationException("No pg_dump: install the server binaries (apt-get install -y postgresql).");
+        // initdb on PATH may be a link to the version's bin folder, which is where pg_dump lives.
+        bin = Path.GetDirectoryName(new FileInfo(Path.Combine(bin, "initdb")).ResolveLinkTarget(returnFinalTarget: true)?.FullName) ?? bin;
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(Path.Combine(bin, "pg_dump"),
+            ["--host", target.Host!, "--port", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--username", target.Username!, "--no-password", target.Database!])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (target.Password is { } password)
+        {
+            start.Environment["PGPASSWORD"] = password;
+        }
+
+        using var process = Process.Start(start)!;
+        var dump = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? await dump : throw new InvalidOperationException($"pg_dump failed ({process.ExitCode}): {error}");
+    }
+
     private static async Task<string> StartAsync()
     {
         var admin = Environment.GetEnvironmentVariable("CONTROLPLANE_TEST_POSTGRES") is { Length: > 0 } configured

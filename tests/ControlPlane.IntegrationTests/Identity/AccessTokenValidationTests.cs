@@ -64,6 +64,17 @@ public sealed class AccessTokenValidationTests(ControlPlaneApp app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_token_in_the_query_string_or_the_form_is_refused()
+    {
+        var token = await ForgeAsync();
+        Assert.NotEqual(HttpStatusCode.Unauthorized, await CallWithAsync(token)); // the same token, in the Authorization header
+        using var client = app.CreateClient();
+        await (await client.GetAsync($"/v1/tenants/forge-ok?access_token={token}")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        var form = await client.PostAsync("/v1/tenants/forge-ok:suspend", new FormUrlEncodedContent(new Dictionary<string, string> { ["access_token"] = token }));
+        Assert.Equal(HttpStatusCode.Unauthorized, form.StatusCode);
+    }
+
+    [Fact]
     public async Task Missing_token_is_401_problem_with_challenge()
     {
         using var client = app.CreateClient();

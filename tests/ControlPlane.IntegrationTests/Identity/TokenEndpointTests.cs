@@ -1,6 +1,6 @@
 namespace ControlPlane.IntegrationTests.Identity;
 
-public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>
+public sealed class TokenEndpointTests(ControlPlaneApp app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ControlPlaneApp>
 {
     [Fact]
     public async Task Wrong_secret_is_refused()
@@ -9,6 +9,48 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         var response = await app.RequestTokenAsync(principal.ClientId, principal.ClientSecret + "x");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_client_id_and_a_wrong_secret_are_answered_identically()
+    {
+        var principal = await app.CreateTenantWithAccountAsync("token-enumerate");
+        var unknown = await ComparableAttemptAsync("token-enumerate.nobody.0000", principal.ClientSecret);
+        var wrongSecret = await ComparableAttemptAsync(principal.ClientId, principal.ClientSecret + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.Status);
+        Assert.Equal(unknown.Status, wrongSecret.Status);
+        Assert.Equal(unknown.Body, wrongSecret.Body);
+
+        // Timing: medians over alternating attempts, within a factor of three of each other (a slow password hash on one
+        // path only would be ~100×; the margin absorbs a CI machine shared with other suites).
+        var times = (Unknown: new List<double>(), Wrong: new List<double>());
+        for (var i = 0; i < 15; i++)
+        {
+            times.Unknown.Add((await ComparableAttemptAsync($"token-enumerate.nobody.{i}", principal.ClientSecret)).Milliseconds);
+            times.Wrong.Add((await ComparableAttemptAsync(principal.ClientId, principal.ClientSecret + i)).Milliseconds);
+        }
+
+        var (unknownMedian, wrongMedian) = (Median(times.Unknown), Median(times.Wrong));
+        output.WriteLine($"median answer: unknown client {unknownMedian:0.0} ms, wrong secret {wrongMedian:0.0} ms");
+        Assert.InRange(unknownMedian / wrongMedian, 1 / 3.0, 3.0);
+    }
+
+    [Fact]
+    public async Task A_client_id_with_a_nul_character_is_an_oauth_invalid_request()
+    {
+        var response = await app.RequestTokenAsync("\0", "whatever");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.JsonAsync()).GetProperty("error").GetString());
+
+        using var client = app.CreateClient();
+        using var basic = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }),
+        };
+        basic.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("\0:whatever"u8.ToArray()));
+        var viaBasic = await client.SendAsync(basic);
+        Assert.Equal(HttpStatusCode.BadRequest, viaBasic.StatusCode);
+        Assert.Equal("invalid_request", (await viaBasic.JsonAsync()).GetProperty("error").GetString());
     }
 
     [Fact]
@@ -58,6 +100,16 @@ public sealed class TokenEndpointTests(ControlPlaneApp app) : IClassFixture<Cont
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("unsupported_grant_type", (await response.JsonAsync()).GetProperty("error").GetString());
     }
+
+    private async Task<(HttpStatusCode Status, string Body, double Milliseconds)> ComparableAttemptAsync(string clientId, string secret)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await app.RequestTokenAsync(clientId, secret);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Another process of the service on the same database (a restart, or a second replica).</summary>
     private sealed class SecondInstance(string connectionString) : ControlPlaneApp

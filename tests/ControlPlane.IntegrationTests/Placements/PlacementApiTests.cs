@@ -76,11 +76,14 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
     [Fact]
     public async Task A_suspended_tenant_cannot_place_and_a_tenant_with_placements_cannot_be_deleted()
     {
-        var client = await SetUpAsync("frozen", gpuQuota: 8);
+        var ci = await SetUpPrincipalAsync("frozen", gpuQuota: 8);
+        var client = app.ClientWithToken(ci.Token);
         await (await client.PostAsJsonAsync("/v1/tenants/frozen/placements", Request("first"))).ExpectAsync(HttpStatusCode.Created);
         using var op = await app.OperatorClientAsync();
         await (await op.DeleteAsync("/v1/tenants/frozen")).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-has-live-resources");
         await (await op.PostAsync("/v1/tenants/frozen:suspend", null)).ExpectAsync(HttpStatusCode.OK);
+        // The suspension revoked the tokens issued before it; a new one reads but cannot create.
+        client = app.ClientWithToken(await app.NewTokenAsync(ci.ClientId, ci.ClientSecret));
         await (await client.PostAsJsonAsync("/v1/tenants/frozen/placements", Request("second"))).ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-suspended");
         await (await client.GetAsync("/v1/tenants/frozen/placements/first")).ExpectAsync(HttpStatusCode.OK);
 
@@ -109,7 +112,9 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
         Assert.Equal(0, terminated.GetProperty("items").GetArrayLength());
     }
 
-    private async Task<HttpClient> SetUpAsync(string tenant, long gpuQuota)
+    private async Task<HttpClient> SetUpAsync(string tenant, long gpuQuota) => app.ClientWithToken((await SetUpPrincipalAsync(tenant, gpuQuota)).Token);
+
+    private async Task<TenantPrincipal> SetUpPrincipalAsync(string tenant, long gpuQuota)
     {
         await app.RegisterClusterAsync("c-" + tenant, region: "r-" + tenant);
         await app.CreatePoolAsync("c-" + tenant, GpuFleet.H100OnDemand("pool-" + tenant, nodeCount: 1));
@@ -117,7 +122,7 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
         await app.SetQuotaAsync(tenant, "gpu.h100", gpuQuota);
         await app.SetQuotaAsync(tenant, "placements", 10);
         await app.RestrictToRegionAsync(tenant, "r-" + tenant);
-        return app.ClientWithToken(ci.Token);
+        return ci;
     }
 
     private static Task<HttpResponseMessage> Patch(HttpClient client, string url, object body) =>

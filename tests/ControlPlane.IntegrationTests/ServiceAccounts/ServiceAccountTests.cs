@@ -99,7 +99,8 @@ public sealed class ServiceAccountTests(ControlPlaneApp app) : IClassFixture<Con
         var admin = await app.CreateTenantWithAccountAsync("sa-suspended");
         using var op = await app.OperatorClientAsync();
         await (await op.PostAsync("/v1/tenants/sa-suspended:suspend", null)).ExpectAsync(HttpStatusCode.OK);
-        using var client = app.ClientWithToken(admin.Token);
+        // Tokens issued before the suspension are revoked (TokenRevocationTests); a new one reads but cannot create.
+        using var client = app.ClientWithToken(await app.NewTokenAsync(admin.ClientId, admin.ClientSecret));
         await (await client.PostAsJsonAsync("/v1/tenants/sa-suspended/service-accounts", new { name = "late", role = "viewer" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "tenant-suspended");
         await (await client.GetAsync("/v1/tenants/sa-suspended/service-accounts")).ExpectAsync(HttpStatusCode.OK);

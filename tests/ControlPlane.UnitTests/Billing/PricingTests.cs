@@ -98,7 +98,7 @@ public sealed class PricingTests
     [Fact]
     public void Budget_thresholds_are_reached_at_their_share_of_the_amount()
     {
-        var budget = Budget.Create(Tenant, 10m, [100, 50, 80, 50], hardCap: true, Nov);
+        var budget = Budget.Create(Tenant, 10m, [100, 50, 80, 50], hardCap: true, byOperator: false, Nov);
 
         Assert.Equal([50, 80, 100], budget.AlertThresholds);
         Assert.Equal([50], budget.Reached(5m));

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace ControlPlane.Infrastructure.Identity.Revocation;
+
+/// <summary>
+/// Stamps every access token with the revocation epochs in force when it was requested: its client's (client
+/// credentials, read by <see cref="ClientEpochReader"/> before the secret was checked) and its tenant's.
+/// <see cref="RevokedTokenRejector"/> refuses it once either epoch is raised.
+/// </summary>
+internal sealed class RevocationEpochStamper(PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<RevocationEpochStamper>()
+            .SetOrder(OpenIddictServerHandlers.PrepareAccessTokenPrincipal.Descriptor.Order - 500)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.Principal?.Identity is not ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        if (context.Request.IsClientCredentialsGrantType() && context.Transaction.GetHttpRequest() is { } request)
+        {
+            Stamp(identity, RevocationPrincipals.ClientEpochClaim, ClientEpochReader.Of(request.HttpContext));
+        }
+
+        if (identity.GetClaim(ControlPlaneClaims.Tenant) is { } tenant)
+        {
+            Stamp(identity, RevocationPrincipals.TenantEpochClaim,
+                await revocations.EpochAsync(RevocationPrincipals.Tenant(tenant), context.CancellationToken));
+        }
+    }
+
+    private static void Stamp(ClaimsIdentity identity, string claim, long epoch)
+    {
+        identity.SetClaim(claim, epoch.ToString(CultureInfo.InvariantCulture));
+        identity.FindFirst(claim)!.SetDestinations(Destinations.AccessToken);
+    }
+}

@@ -5,7 +5,7 @@ using ControlPlane.KubernetesEmulator.Storage;
 namespace ControlPlane.KubernetesEmulator.Http;
 
 /// <summary>Everything that outlives one listening host, so stopping and resuming listening loses nothing.</summary>
-internal sealed class EmulatorState(string bearerToken)
+internal sealed class EmulatorState(string bearerToken, string? serviceAccountIssuer)
 {
     public string BearerToken { get; } = bearerToken;
 
@@ -17,5 +17,5 @@ internal sealed class EmulatorState(string bearerToken)
 
     public ServiceAccountTokens Tokens { get; } = new();
 
-    public ServiceAccountTokenIssuer TokenIssuer { get; } = new();
+    public ServiceAccountTokenIssuer TokenIssuer { get; } = new(serviceAccountIssuer);
 }

@@ -27,7 +27,7 @@ internal static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var cluster = await LocalCluster.StartAsync(options, Console.Out);
+        await using var cluster = await DevelopmentCluster.StartAsync(options, Console.Out);
         if (options.Kubeconfig is { Length: > 0 } kubeconfig)
         {
             await File.WriteAllTextAsync(kubeconfig, cluster.Emulator.KubeconfigYaml());

@@ -7,12 +7,12 @@ namespace ControlPlane.LocalCluster;
 /// A Kubernetes API for local development: the emulator with the GPU Nodes of <see cref="LocalNodePools"/>, a stand-in
 /// for the controllers and kubelets (<see cref="ReadinessSimulator"/>) and a dev-only TokenRequest endpoint.
 /// </summary>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class DevelopmentCluster : IAsyncDisposable
 {
     private readonly ReadinessSimulator _readiness;
     private readonly TokenRequestHost _tokens;
 
-    private LocalCluster(KubernetesApiEmulator emulator, IReadOnlyList<JsonObject> pools, ReadinessSimulator readiness, TokenRequestHost tokens)
+    private DevelopmentCluster(KubernetesApiEmulator emulator, IReadOnlyList<JsonObject> pools, ReadinessSimulator readiness, TokenRequestHost tokens)
     {
         Emulator = emulator;
         Pools = pools;
@@ -28,7 +28,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Base address of the TokenRequest endpoint (<c>api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c> under it).</summary>
     public Uri TokenRequestAddress => _tokens.Address;
 
-    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, TextWriter? log = null)
+    public static async Task<DevelopmentCluster> StartAsync(LocalClusterOptions options, TextWriter? log = null)
     {
         var pools = LocalNodePools.Load(options.NodePoolsFile);
         var emulator = await KubernetesApiEmulator.StartAsync(new EmulatorOptions
@@ -45,7 +45,7 @@ public sealed class LocalCluster : IAsyncDisposable
             }
 
             var tokens = await TokenRequestHost.StartAsync(emulator, options.TokenPort);
-            return new LocalCluster(emulator, pools, new ReadinessSimulator(emulator, options.ReadyAfter, log ?? TextWriter.Null), tokens);
+            return new DevelopmentCluster(emulator, pools, new ReadinessSimulator(emulator, options.ReadyAfter, log ?? TextWriter.Null), tokens);
         }
         catch
         {

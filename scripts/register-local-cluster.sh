@@ -3,7 +3,8 @@
 #
 #   scripts/register-local-cluster.sh BASE_URL CLUSTER_ENV
 #
-# CLUSTER_ENV is the cluster.env written by start-local-cluster.sh. Idempotent: cluster "local" (region
+# CLUSTER_ENV is the cluster.env written by start-local-cluster.sh (or by run.sh for Docker Compose, where it adds
+# LOCAL_CLUSTER_URL_FROM_API: the cluster's URL as the API container reaches it). Idempotent: cluster "local" (region
 # ${CONTROLPLANE_LOCAL_CLUSTER_REGION:-local}) is created, or updated to the cluster's current URL, token and
 # service-account issuer; every pool of tools/ControlPlane.LocalCluster/node-pools.json is created or updated;
 # then capacity is synced from the cluster's Nodes. Waits up to 10 minutes for the API (it may still be building).
@@ -48,13 +49,13 @@ expect() { # expect CODE... -- METHOD PATH [JSON]
   [[ " ${ok[*]} " == *" $code "* ]] || die "$1 $2 answered $code: $(cat "$BODY_FILE")"
 }
 
-CONNECTION="$(jq -n --arg url "$LOCAL_CLUSTER_URL" --arg token "$LOCAL_CLUSTER_TOKEN" --arg issuer "$LOCAL_CLUSTER_ISSUER" \
+CONNECTION="$(jq -n --arg url "${LOCAL_CLUSTER_URL_FROM_API:-$LOCAL_CLUSTER_URL}" --arg token "$LOCAL_CLUSTER_TOKEN" --arg issuer "$LOCAL_CLUSTER_ISSUER" \
   '{apiServerUrl: $url, bearerToken: $token, serviceAccountIssuer: $issuer}')"
 case "$(call GET "/v1/clusters/$NAME")" in
   404) expect 201 -- POST /v1/clusters "$(jq --arg name "$NAME" --arg region "$REGION" '. + {name: $name, region: $region}' <<<"$CONNECTION")"
-       log "registered cluster $NAME ($LOCAL_CLUSTER_URL, region $REGION, issuer $LOCAL_CLUSTER_ISSUER)" ;;
+       log "registered cluster $NAME (${LOCAL_CLUSTER_URL_FROM_API:-$LOCAL_CLUSTER_URL}, region $REGION, issuer $LOCAL_CLUSTER_ISSUER)" ;;
   200) expect 200 -- PATCH "/v1/clusters/$NAME" "$CONNECTION"
-       log "updated cluster $NAME ($LOCAL_CLUSTER_URL, issuer $LOCAL_CLUSTER_ISSUER)" ;;
+       log "updated cluster $NAME (${LOCAL_CLUSTER_URL_FROM_API:-$LOCAL_CLUSTER_URL}, issuer $LOCAL_CLUSTER_ISSUER)" ;;
   *)   die "GET /v1/clusters/$NAME answered $(cat "$BODY_FILE")" ;;
 esac
 

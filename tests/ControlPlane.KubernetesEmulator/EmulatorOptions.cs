@@ -6,8 +6,11 @@ namespace ControlPlane.KubernetesEmulator;
 /// </summary>
 public sealed record EmulatorOptions
 {
-    /// <summary>The loopback port; 0 picks a free one.</summary>
+    /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; }
+
+    /// <summary>The address to listen on: loopback, unless the emulator runs in a container others reach over a network.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
 
     /// <summary>The bearer token every request must carry; null generates a random one.</summary>
     public string? BearerToken { get; init; }

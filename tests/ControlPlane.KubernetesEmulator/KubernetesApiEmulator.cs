@@ -40,8 +40,7 @@ public sealed partial class KubernetesApiEmulator : IAsyncDisposable
     public static async Task<KubernetesApiEmulator> StartAsync(EmulatorOptions? options = null)
     {
         options ??= new EmulatorOptions();
-        var state = new EmulatorState(options.BearerToken ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
-            options.ServiceAccountIssuer);
+        var state = new EmulatorState(options.BearerToken ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(), options);
         var emulator = new KubernetesApiEmulator(state, await EmulatorHost.StartAsync(state, options.Port));
         emulator.PutNamespace("default");
         emulator.PutNamespace("kube-system");

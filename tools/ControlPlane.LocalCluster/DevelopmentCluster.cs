@@ -34,6 +34,7 @@ public sealed class DevelopmentCluster : IAsyncDisposable
         var emulator = await KubernetesApiEmulator.StartAsync(new EmulatorOptions
         {
             Port = options.Port,
+            ListenAddress = options.ListenAddress,
             BearerToken = string.IsNullOrEmpty(options.Token) ? null : options.Token,
             ServiceAccountIssuer = options.Issuer,
         });
@@ -44,7 +45,7 @@ public sealed class DevelopmentCluster : IAsyncDisposable
                 emulator.Put(node);
             }
 
-            var tokens = await TokenRequestHost.StartAsync(emulator, options.TokenPort);
+            var tokens = await TokenRequestHost.StartAsync(emulator, options.ListenAddress, options.TokenPort);
             return new DevelopmentCluster(emulator, pools, new ReadinessSimulator(emulator, options.ReadyAfter, log ?? TextWriter.Null), tokens);
         }
         catch

@@ -1,12 +1,18 @@
 namespace ControlPlane.LocalCluster;
 
-/// <summary>How the local cluster listens and behaves (command line: <c>--port</c>, <c>--token-port</c>, <c>--token</c>, <c>--issuer</c>, <c>--ready-after</c>, <c>--kubeconfig</c>).</summary>
+/// <summary>
+/// How the local cluster listens and behaves (command line: <c>--port</c>, <c>--token-port</c>, <c>--listen</c>, <c>--token</c>,
+/// <c>--issuer</c>, <c>--ready-after</c>, <c>--kubeconfig</c>).
+/// </summary>
 public sealed class LocalClusterOptions
 {
-    /// <summary>The API server's loopback port (0: a free one).</summary>
+    /// <summary>The API server's port (0: a free one).</summary>
     public int Port { get; set; } = 6480;
 
-    /// <summary>The loopback port of the dev-only TokenRequest endpoint (0: a free one).</summary>
+    /// <summary>Where both endpoints listen: loopback, or 0.0.0.0 inside a container (Docker Compose).</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The port of the dev-only TokenRequest endpoint (0: a free one).</summary>
     public int TokenPort { get; set; } = 6481;
 
     /// <summary>The bearer token clients must present; a random one when absent (scripts/run.sh keeps one in .data).</summary>

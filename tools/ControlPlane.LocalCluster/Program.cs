@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace ControlPlane.LocalCluster;
 
 /// <summary>
-/// <c>dotnet run --project tools/ControlPlane.LocalCluster -- [--port 6480] [--token-port 6481] [--token T] [--issuer URL]
+/// <c>dotnet run --project tools/ControlPlane.LocalCluster -- [--port 6480] [--token-port 6481] [--listen 127.0.0.1] [--token T] [--issuer URL]
 /// [--ready-after 00:00:02] [--kubeconfig PATH]</c>: runs the local cluster until SIGINT/SIGTERM.
 /// </summary>
 internal static class Program
@@ -13,6 +13,7 @@ internal static class Program
     {
         ["--port"] = nameof(LocalClusterOptions.Port),
         ["--token-port"] = nameof(LocalClusterOptions.TokenPort),
+        ["--listen"] = nameof(LocalClusterOptions.ListenAddress),
         ["--token"] = nameof(LocalClusterOptions.Token),
         ["--issuer"] = nameof(LocalClusterOptions.Issuer),
         ["--ready-after"] = nameof(LocalClusterOptions.ReadyAfter),

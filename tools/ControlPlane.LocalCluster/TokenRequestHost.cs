@@ -34,11 +34,11 @@ internal sealed class TokenRequestHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<TokenRequestHost> StartAsync(KubernetesApiEmulator emulator, int port)
+    public static async Task<TokenRequestHost> StartAsync(KubernetesApiEmulator emulator, string listenAddress, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls($"http://{listenAddress}:{port}");
         var app = builder.Build();
         app.MapPost("/api/v1/namespaces/{ns}/serviceaccounts/{name}/token", (HttpContext context, string ns, string name) => MintAsync(context, emulator, ns, name));
         await app.StartAsync();

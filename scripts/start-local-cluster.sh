@@ -59,7 +59,8 @@ case "$(api_status)" in
 esac
 
 log "building $PROJECT"
-dotnet build "$PROJECT" -nologo -v quiet -clp:ErrorsOnly >&2 || die "build of $PROJECT failed"
+dotnet build "$PROJECT" -nologo -v quiet >"$DIR/build.log" 2>&1 \
+  || { tail -n 30 "$DIR/build.log" >&2; die "build of $PROJECT failed; log: $DIR/build.log"; }
 DLL="$PROJECT/bin/Debug/net10.0/ControlPlane.LocalCluster.dll"
 [[ -f "$DLL" ]] || die "$DLL not found after the build"
 

@@ -61,25 +61,28 @@ if [[ "${CONTROLPLANE_NO_DOCKER:-0}" != "1" ]] && command -v docker >/dev/null 2
     echo "run.sh: note: docker compose publishes the API on 127.0.0.1:8080 (CONTROLPLANE_HTTP_PORT is ignored)" >&2
     BASE_URL="http://127.0.0.1:8080"
   fi
-  banner
-  echo "run.sh: Docker engine found: docker compose up --build" >&2
-  if [[ "${CONTROLPLANE_LOCAL_CLUSTER:-1}" != "0" ]]; then
-    # The compose service local-cluster: published on 127.0.0.1:6480/6481, http://local-cluster:6480 for the API.
-    export CONTROLPLANE_LOCAL_CLUSTER_TOKEN="${CONTROLPLANE_LOCAL_CLUSTER_TOKEN:-local-cluster-dev-token-change-me}"
-    mkdir -p "$REPO_ROOT/.data/local-cluster"
-    cat > "$REPO_ROOT/.data/local-cluster/cluster.env" <<ENV
+  COMPOSE=()
+  if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then COMPOSE=(docker-compose)
+  fi
+  if (( ${#COMPOSE[@]} > 0 )); then
+    banner
+    echo "run.sh: Docker engine found: ${COMPOSE[*]} up --build" >&2
+    if [[ "${CONTROLPLANE_LOCAL_CLUSTER:-1}" != "0" ]]; then
+      # The compose service local-cluster: published on 127.0.0.1:6480/6481, http://local-cluster:6480 for the API.
+      export CONTROLPLANE_LOCAL_CLUSTER_TOKEN="${CONTROLPLANE_LOCAL_CLUSTER_TOKEN:-local-cluster-dev-token-change-me}"
+      mkdir -p "$REPO_ROOT/.data/local-cluster"
+      cat > "$REPO_ROOT/.data/local-cluster/cluster.env" <<ENV
 LOCAL_CLUSTER_URL=http://127.0.0.1:6480
 LOCAL_CLUSTER_URL_FROM_API=http://local-cluster:6480
 LOCAL_CLUSTER_TOKEN=$CONTROLPLANE_LOCAL_CLUSTER_TOKEN
 LOCAL_CLUSTER_ISSUER=https://oidc.local-cluster.invalid
 LOCAL_CLUSTER_TOKEN_REQUEST_URL=http://127.0.0.1:6481
 ENV
-    "$REPO_ROOT/scripts/register-local-cluster.sh" "$BASE_URL" "$REPO_ROOT/.data/local-cluster/cluster.env" &
-  fi
-  if docker compose version >/dev/null 2>&1; then
-    exec docker compose up --build
-  elif command -v docker-compose >/dev/null 2>&1; then
-    exec docker-compose up --build
+      # In the background: it waits for the API, then registers (or re-registers) the cluster.
+      "$REPO_ROOT/scripts/register-local-cluster.sh" "$BASE_URL" "$REPO_ROOT/.data/local-cluster/cluster.env" &
+    fi
+    exec "${COMPOSE[@]}" up --build
   fi
   echo "run.sh: the Docker engine answers but neither 'docker compose' nor 'docker-compose' exists; using local processes" >&2
 fi

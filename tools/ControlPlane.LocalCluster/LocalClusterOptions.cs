@@ -24,7 +24,7 @@ public sealed class LocalClusterOptions
     /// <summary>How long a new Deployment generation or Job takes to become ready, as pods would to start.</summary>
     public TimeSpan ReadyAfter { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Where to write a kubeconfig for kubectl and for registering by kubeconfig (optional).</summary>
+    /// <summary>Where to write a kubeconfig, for registering the cluster by kubeconfig (kubectl sends no token over plain http).</summary>
     public string? Kubeconfig { get; set; }
 
     /// <summary>The node-pool file; by default the one shipped next to the host.</summary>

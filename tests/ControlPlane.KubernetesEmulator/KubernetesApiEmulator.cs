@@ -37,10 +37,11 @@ public sealed partial class KubernetesApiEmulator : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => _state.Requests.Snapshot();
 
     /// <summary>Starts an emulator with the namespaces every cluster has (<c>default</c>, <c>kube-system</c>).</summary>
-    public static async Task<KubernetesApiEmulator> StartAsync()
+    public static async Task<KubernetesApiEmulator> StartAsync(EmulatorOptions? options = null)
     {
-        var state = new EmulatorState(Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
-        var emulator = new KubernetesApiEmulator(state, await EmulatorHost.StartAsync(state, port: 0));
+        options ??= new EmulatorOptions();
+        var state = new EmulatorState(options.BearerToken ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(), options);
+        var emulator = new KubernetesApiEmulator(state, await EmulatorHost.StartAsync(state, options.Port));
         emulator.PutNamespace("default");
         emulator.PutNamespace("kube-system");
         return emulator;

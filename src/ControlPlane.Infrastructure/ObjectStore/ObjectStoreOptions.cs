@@ -11,6 +11,12 @@ public sealed class ObjectStoreOptions
     /// </summary>
     public string? ServiceUrl { get; set; }
 
+    /// <summary>
+    /// The endpoint as clients outside the service's network reach it, for presigned URLs only (e.g. http://127.0.0.1:9000
+    /// when the service talks to http://minio:9000 inside Docker Compose). When absent, URLs point at <see cref="ServiceUrl"/>.
+    /// </summary>
+    public string? PublicServiceUrl { get; set; }
+
     /// <summary>The one bucket holding every tenant's artifacts (under tenant prefixes).</summary>
     public string Bucket { get; set; } = "models";
 

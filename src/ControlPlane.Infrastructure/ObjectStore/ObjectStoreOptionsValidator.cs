@@ -9,10 +9,13 @@ internal sealed partial class ObjectStoreOptionsValidator : IValidateOptions<Obj
     public ValidateOptionsResult Validate(string? name, ObjectStoreOptions options)
     {
         var failures = new List<string>();
-        if (!string.IsNullOrEmpty(options.ServiceUrl)
-            && !(Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+        foreach (var (key, value) in new[] { ("ServiceUrl", options.ServiceUrl), ("PublicServiceUrl", options.PublicServiceUrl) })
         {
-            failures.Add($"ObjectStore:ServiceUrl must be an absolute http or https URL, got '{options.ServiceUrl}'.");
+            if (!string.IsNullOrEmpty(value)
+                && !(Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+            {
+                failures.Add($"ObjectStore:{key} must be an absolute http or https URL, got '{value}'.");
+            }
         }
 
         if (!IsDnsCompatibleBucket(options.Bucket))

@@ -38,6 +38,9 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     private readonly ConcurrentDictionary<string, PresignedUrl> _recentDownloads = new(StringComparer.Ordinal);
     private readonly AmazonS3Client _client;
+
+    // Signs URLs for the public endpoint (SigV4 signs the host): the same client as _client unless PublicServiceUrl is set.
+    private readonly AmazonS3Client _presigner;
     private readonly string _bucket;
     private readonly Protocol _urlProtocol;
     private readonly ILogger _logger;
@@ -50,8 +53,10 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         MaxArtifactBytes = options.MaxArtifactBytes;
         _logger = logger ?? NullLogger<S3ArtifactStore>.Instance;
         _client = S3ClientFactory.Create(options);
+        var publicUrl = string.IsNullOrEmpty(options.PublicServiceUrl) ? options.ServiceUrl : options.PublicServiceUrl;
+        _presigner = publicUrl == options.ServiceUrl ? _client : S3ClientFactory.Create(options, publicUrl);
         // The SDK presigns https unless told otherwise: an http endpoint (s3rver, in-cluster MinIO) needs http URLs.
-        _urlProtocol = options.ServiceUrl is { Length: > 0 } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        _urlProtocol = publicUrl is { Length: > 0 } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             ? Protocol.HTTP
             : Protocol.HTTPS;
     }
@@ -158,7 +163,14 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (_presigner != _client)
+        {
+            _presigner.Dispose();
+        }
+    }
 
     // GetBucketLocation proves the endpoint answers, the credentials work and the bucket exists (404 otherwise)
     // without listing: s3rver answers a listing with 500 once the bucket holds an empty object.
@@ -171,7 +183,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.FromSeconds(1));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, MaxUrlLifetime);
         var expiresAt = ExpiryFor(lifetime);
-        var url = _client.GetPreSignedURL(new GetPreSignedUrlRequest
+        var url = _presigner.GetPreSignedURL(new GetPreSignedUrlRequest
         {
             BucketName = _bucket,
             Key = key,

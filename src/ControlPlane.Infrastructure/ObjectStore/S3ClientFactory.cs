@@ -7,8 +7,10 @@ namespace ControlPlane.Infrastructure.ObjectStore;
 /// <summary>Builds the SDK client with the settings every non-AWS S3 server needs.</summary>
 internal static class S3ClientFactory
 {
-    public static AmazonS3Client Create(ObjectStoreOptions options)
+    /// <param name="serviceUrl">The endpoint to address; <see cref="ObjectStoreOptions.ServiceUrl"/> unless given.</param>
+    public static AmazonS3Client Create(ObjectStoreOptions options, string? serviceUrl = null)
     {
+        serviceUrl ??= options.ServiceUrl;
         var config = new AmazonS3Config
         {
             ForcePathStyle = options.ForcePathStyle,
@@ -26,9 +28,9 @@ internal static class S3ClientFactory
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 2,
         };
-        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        if (!string.IsNullOrEmpty(serviceUrl))
         {
-            config.ServiceURL = options.ServiceUrl;
+            config.ServiceURL = serviceUrl;
         }
         else
         {

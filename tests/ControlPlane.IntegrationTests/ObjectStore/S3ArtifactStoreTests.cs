@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Web;
 using ControlPlane.Application.Models;
+using ControlPlane.Infrastructure.ObjectStore;
 
 namespace ControlPlane.IntegrationTests.ObjectStore;
 
@@ -63,6 +64,32 @@ public sealed class S3ArtifactStoreTests(ArtifactBucketFixture bucket) : IClassF
         var downloaded = await bucket.Http.GetByteArrayAsync(url);
 
         Assert.Equal(content, downloaded);
+    }
+
+    [Fact]
+    public async Task Presigned_urls_point_at_the_public_url_while_the_store_talks_to_the_service_url()
+    {
+        // The same server under another name, as MinIO is http://minio:9000 inside Compose and http://127.0.0.1:9000 outside.
+        var serviceUrl = new Uri(bucket.Options.ServiceUrl!);
+        var publicUrl = new UriBuilder(serviceUrl) { Host = "localhost" }.Uri;
+        using var store = new S3ArtifactStore(new ObjectStoreOptions
+        {
+            ServiceUrl = bucket.Options.ServiceUrl, PublicServiceUrl = publicUrl.ToString(), Bucket = bucket.Options.Bucket,
+            AccessKey = bucket.Options.AccessKey, SecretKey = bucket.Options.SecretKey,
+        });
+        var content = RandomNumberGenerator.GetBytes(1_000);
+
+        var upload = store.PresignUpload("tenant-a/public.bin", TimeSpan.FromMinutes(1)).Url;
+        using (var put = await bucket.Http.PutAsync(upload, new ByteArrayContent(content)))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"PUT {upload} answered {(int)put.StatusCode}");
+        }
+
+        var download = store.PresignDownload("tenant-a/public.bin", TimeSpan.FromMinutes(1)).Url;
+        Assert.Equal(("localhost", serviceUrl.Port), (upload.Host, upload.Port));
+        Assert.Equal(("localhost", serviceUrl.Port), (download.Host, download.Port));
+        Assert.Equal(content, await bucket.Http.GetByteArrayAsync(download));
+        Assert.Equal(1_000, (await store.InspectAsync("tenant-a/public.bin", CancellationToken.None)).SizeBytes); // through the service URL
     }
 
     [Theory]

@@ -8,13 +8,13 @@ namespace ControlPlane.KubernetesEmulator.Authentication;
 /// Signs projected service-account tokens the way kube-apiserver does: an ES256 JWT with iss, sub
 /// (system:serviceaccount:&lt;ns&gt;:&lt;name&gt;), aud, iat/nbf/exp and the kubernetes.io claim; one key per emulator.
 /// </summary>
-internal sealed class ServiceAccountTokenIssuer : IDisposable
+internal sealed class ServiceAccountTokenIssuer(string? issuer) : IDisposable
 {
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
 
-    /// <summary>Unique per emulator, like the issuer URL of a real cluster.</summary>
-    public string Issuer { get; } = $"https://oidc.emulator-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}.cluster.local";
+    /// <summary>Unique per emulator unless given, like the issuer URL of a real cluster.</summary>
+    public string Issuer { get; } = issuer ?? $"https://oidc.emulator-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}.cluster.local";
 
     public string Sign(string issuer, string ns, string serviceAccountName, IReadOnlyCollection<string> audiences, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
     {

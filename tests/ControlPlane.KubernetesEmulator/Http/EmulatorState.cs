@@ -5,9 +5,11 @@ using ControlPlane.KubernetesEmulator.Storage;
 namespace ControlPlane.KubernetesEmulator.Http;
 
 /// <summary>Everything that outlives one listening host, so stopping and resuming listening loses nothing.</summary>
-internal sealed class EmulatorState(string bearerToken)
+internal sealed class EmulatorState(string bearerToken, EmulatorOptions options)
 {
     public string BearerToken { get; } = bearerToken;
+
+    public string ListenAddress { get; } = options.ListenAddress;
 
     public ObjectStore Store { get; } = new();
 
@@ -17,5 +19,5 @@ internal sealed class EmulatorState(string bearerToken)
 
     public ServiceAccountTokens Tokens { get; } = new();
 
-    public ServiceAccountTokenIssuer TokenIssuer { get; } = new();
+    public ServiceAccountTokenIssuer TokenIssuer { get; } = new(options.ServiceAccountIssuer);
 }

@@ -7,6 +7,7 @@ using ControlPlane.Application;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -56,6 +57,11 @@ internal static class ServiceSetup
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(ControlPlaneMetrics.MeterName)
                 .AddPrometheusExporter());
+        // /metrics shows this host's meters only (those of its own IMeterFactory), not same-named meters of other hosts
+        // in the process: several hosts share one process in the tests, and one host's disposal must not end the
+        // series another host still records into.
+        services.AddMetrics(metrics => metrics.DisableMetrics(ControlPlaneMetrics.MeterName, listenerName: "OpenTelemetry",
+            scopes: MeterScope.Global));
         // Tracing costs a few percent of CPU per request: only pay for it when traces are exported.
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -12,7 +12,7 @@ namespace ControlPlane.Infrastructure.Billing;
 /// primary keys on alerts and statements).
 /// </summary>
 internal sealed class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, TimeProvider clock,
-    ILogger<MeteringWorker> logger) : PeriodicWorker(clock, logger)
+    WorkerMetrics metrics, ILogger<MeteringWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
     protected override TimeSpan Interval => options.Value.Interval;
 

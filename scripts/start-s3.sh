@@ -10,7 +10,8 @@
 #
 # s3rver@3.7.1 (npm) is installed, only if missing, into $S3RVER_TOOLS_DIR (default <repo>/.data/tools)
 # with `npm install --prefix`. Node.js/npm come from Debian (apt-get) when missing and we are root.
-# Files beside DIR: DIR.s3rver.pid and DIR.s3rver.log. Stop with: kill "$(cat DIR.s3rver.pid)".
+# Files beside DIR: DIR.s3rver.pid (the process group) and DIR.s3rver.log. Stop with: kill -- -"$(cat DIR.s3rver.pid)".
+# With S3RVER_OWNER_PID set (the tests), the server also stops by itself once that process has exited.
 # Prints ONE line on stdout: the endpoint URL, e.g. http://127.0.0.1:4569 (progress goes to stderr).
 set -euo pipefail
 
@@ -101,14 +102,23 @@ fi
 mkdir -p "$DIR"
 log "starting s3rver on $URL (dir $DIR, log $LOG_FILE)"
 # --configure-bucket takes a variable number of arguments: keep it last.
-setsid nohup "$S3RVER" --directory "$DIR" --address 127.0.0.1 --port "$PORT" \
-  --configure-bucket "$BUCKET" </dev/null >"$LOG_FILE" 2>&1 &
+SERVER=("$S3RVER" --directory "$DIR" --address 127.0.0.1 --port "$PORT" --configure-bucket "$BUCKET")
+if [[ -n "${S3RVER_OWNER_PID:-}" ]]; then
+  # Tests: the server lives only as long as the process that asked for it, however that process ends (a killed test
+  # host runs no exit handler). A watcher in the same process group stops it once the owner is gone.
+  setsid nohup bash -c 'owner=$1; shift; "$@" & server=$!
+    while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+    kill "$server" 2>/dev/null; wait' s3rver-owner-watch "$S3RVER_OWNER_PID" "${SERVER[@]}" </dev/null >"$LOG_FILE" 2>&1 &
+else
+  setsid nohup "${SERVER[@]}" </dev/null >"$LOG_FILE" 2>&1 &
+fi
+# The process group leader (setsid): stop everything with kill -- -PID.
 echo $! > "$PID_FILE"
 
 for _ in $(seq 1 100); do
   if s3_answers; then
     ensure_bucket
-    log "ready: $URL (access key S3RVER, secret S3RVER, bucket $BUCKET); stop with: kill \$(cat $PID_FILE)"
+    log "ready: $URL (access key S3RVER, secret S3RVER, bucket $BUCKET); stop with: kill -- -\$(cat $PID_FILE)"
     echo "$URL"
     exit 0
   fi

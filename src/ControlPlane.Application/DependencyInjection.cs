@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddScoped<ModelReferenceResolver>();
         services.AddScoped<PlacementAdmission>();
         services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<AdmissionMetrics>();
         services.AddScoped<PlacementService>();
         services.AddScoped<PlacementReconciler>();
         services.AddScoped<PlacementObserver>();

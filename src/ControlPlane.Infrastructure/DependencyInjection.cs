@@ -7,6 +7,7 @@ using ControlPlane.Application.Reconciliation;
 using ControlPlane.Infrastructure.Audit;
 using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
+using ControlPlane.Infrastructure.Hosting;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
 using ControlPlane.Infrastructure.Identity.Revocation;
@@ -62,6 +63,7 @@ public static class DependencyInjection
         services.AddScoped<ITokenRevoker>(sp => sp.GetRequiredService<PostgresTokenRevoker>());
         services.AddSingleton<OperatorClientSeeder>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<WorkerMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
 
         services.AddControlPlaneIdentity(configuration);

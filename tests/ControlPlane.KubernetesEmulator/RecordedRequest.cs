@@ -6,4 +6,5 @@ namespace ControlPlane.KubernetesEmulator;
 /// <param name="QueryString">The raw query including the leading <c>?</c>, or empty.</param>
 /// <param name="ContentType">The request Content-Type header, e.g. <c>application/apply-patch+yaml</c>.</param>
 /// <param name="StatusCode">The status code the emulator answered with, including injected faults.</param>
-public sealed record RecordedRequest(string Method, string Path, string QueryString, string? ContentType, int StatusCode);
+/// <param name="ReceivedAt">When the request arrived (system clock), for assertions such as "not before the lease expired".</param>
+public sealed record RecordedRequest(string Method, string Path, string QueryString, string? ContentType, int StatusCode, DateTimeOffset ReceivedAt);

@@ -8,6 +8,7 @@ using ControlPlane.Application;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -47,6 +48,14 @@ internal static class ServiceSetup
         });
     }
 
+    /// <summary>The meters /metrics exports: the project's own and ASP.NET Core's (AddAspNetCoreInstrumentation).</summary>
+    private static readonly string[] ExportedMeters =
+    [
+        ControlPlaneMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.MemoryPool",
+    ];
+
     private static void AddControlPlaneTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ControlPlaneMetrics>();
@@ -58,6 +67,16 @@ internal static class ServiceSetup
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(ControlPlaneMetrics.MeterName)
                 .AddPrometheusExporter());
+        // /metrics shows this host's meters only (those of its own IMeterFactory), not the same-named meters of other
+        // hosts in the process. In the tests dozens of hosts share one process: each host's instruments would otherwise
+        // be new streams in every host's provider, until its limit (1,000 streams) drops the instruments created last.
+        services.AddMetrics(metrics =>
+        {
+            foreach (var meter in ExportedMeters)
+            {
+                metrics.DisableMetrics(meter, listenerName: "OpenTelemetry", scopes: MeterScope.Global);
+            }
+        });
         // Tracing costs a few percent of CPU per request: only pay for it when traces are exported.
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Common;
+using ControlPlane.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +12,20 @@ namespace ControlPlane.Api.Http;
 /// <summary>Maps application and domain errors to problem details. Nothing else leaks: no stack traces, no SQL.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>A restarted PostgreSQL answers the first request about 0.2 s after it accepts connections again.</summary>
+    private const string RetryAfterSeconds = "1";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = ToProblem(exception);
-        if (problem.Status >= 500)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Not a bug: the database is down, restarting or overloaded. Clients back off and retry (with the same
+            // Idempotency-Key); one line per request, without the stack trace, keeps an outage's log readable.
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        }
+        else if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         }
@@ -70,6 +81,12 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         OperationCanceledException => new ProblemDetails
         {
             Status = 499, Type = ProblemTypes.ForStatus(499), Title = "The client closed the request.",
+        },
+        // After the client's own cancellation (which Npgsql reports with a 57014 inside), not before.
+        _ when TransientDatabaseFailure.Is(exception) => new ProblemDetails
+        {
+            Status = 503, Type = ProblemTypes.ServiceUnavailable, Title = "The service is temporarily unavailable.",
+            Detail = "The database is unavailable or overloaded. Retry after the Retry-After delay; a creating POST is safe to retry with the same Idempotency-Key.",
         },
         _ => new ProblemDetails
         {

@@ -12,8 +12,9 @@ public sealed class IdempotentMetadata;
 
 /// <summary>
 /// Idempotency-Key on creating POSTs: same key and same request → the stored response; same key and another
-/// request → 422; the same key while its first request is still running → 409. The response is stored in the
-/// request's transaction, so a stored response always describes a committed mutation.
+/// request → 422; the same key while its first request is still running → 409. The key is claimed and the response
+/// stored in the request's transaction, so a stored response always describes a committed mutation and a request that
+/// did not commit leaves nothing behind.
 /// </summary>
 internal static class Idempotency
 {
@@ -55,8 +56,15 @@ internal static class Idempotency
         var store = services.GetRequiredService<IIdempotencyStore>();
         var scope = services.GetRequiredService<ICallerContext>().Caller.Subject;
         var cancellationToken = http.RequestAborted;
-        var claim = await store.ClaimAsync(scope, key, await HashAsync(http.Request, cancellationToken), cancellationToken);
-        switch (claim)
+        var requestHash = await HashAsync(http.Request, cancellationToken);
+        // The claim is made in the request's own transaction: if the request fails, or the database goes away before
+        // it commits, the claim vanishes with it and a retry runs again at once (no claim is ever left behind).
+        var db = services.GetRequiredService<IControlPlaneDb>();
+        // Nothing in a request continues after a failed save, so EF's savepoint around each save buys nothing — and EF
+        // swallows a failure to release it, so a connection lost right after a save would go unnoticed until commit.
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        switch (await store.ClaimAsync(scope, key, requestHash, cancellationToken))
         {
             case IdempotencyClaim.Completed completed:
                 return new ReplayedResult(completed.Response);
@@ -69,26 +77,11 @@ internal static class Idempotency
                     $"A request with the Idempotency-Key '{key}' is still being processed; retry shortly to get its response.");
         }
 
-        var db = services.GetRequiredService<IControlPlaneDb>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        object? result;
-        try
-        {
-            result = await next(context);
-        }
-        catch
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            await store.ReleaseAsync(scope, key, CancellationToken.None);
-            throw;
-        }
-
+        var result = await next(context);
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         if (status >= 500)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            await store.ReleaseAsync(scope, key, CancellationToken.None);
-            return result;
+            return result; // disposing the transaction rolls the claim back
         }
 
         var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;

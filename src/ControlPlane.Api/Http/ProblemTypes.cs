@@ -16,6 +16,7 @@ public static class ProblemTypes
     public const string RateLimited = BaseUri + "rate-limited";
     public const string HttpsRequired = BaseUri + "https-required";
     public const string InternalError = BaseUri + "internal-error";
+    public const string ServiceUnavailable = BaseUri + "service-unavailable";
 
     /// <summary>The type of a conflict or rule violation with its own code, e.g. "tenant-suspended".</summary>
     public static string Of(string code) => BaseUri + code;
@@ -30,6 +31,7 @@ public static class ProblemTypes
         412 => PreconditionFailed,
         413 => BaseUri + "payload-too-large",
         429 => RateLimited,
+        503 => ServiceUnavailable,
         >= 500 => InternalError,
         _ => BaseUri + "http-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -15,6 +15,7 @@ internal sealed class ProtocolHeadersTransformer : IOpenApiOperationTransformer
         ("403", "The caller's role does not allow this operation."),
         ("404", "Not found, or not visible to the caller (another tenant's resources look exactly like missing ones)."),
         ("429", "Rate limit exceeded: see Retry-After."),
+        ("503", "The database is temporarily unavailable: retry after Retry-After (a creating POST with the same Idempotency-Key)."),
     ];
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

@@ -29,11 +29,9 @@ public abstract record IdempotencyClaim
 /// <summary>Remembers responses to creating requests by (caller, key), so that retries are safe.</summary>
 public interface IIdempotencyStore
 {
+    /// <summary>Claims the key in the current transaction: the claim commits or rolls back with the request.</summary>
     Task<IdempotencyClaim> ClaimAsync(string scope, string key, byte[] requestHash, CancellationToken cancellationToken);
 
     /// <summary>Stores the response in the current transaction, so it commits together with the mutation.</summary>
     Task CompleteAsync(string scope, string key, StoredResponse response, CancellationToken cancellationToken);
-
-    /// <summary>Forgets a claim whose request failed, so that a retry executes again.</summary>
-    Task ReleaseAsync(string scope, string key, CancellationToken cancellationToken);
 }

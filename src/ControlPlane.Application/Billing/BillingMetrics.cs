@@ -8,7 +8,6 @@ public sealed class BillingMetrics
 {
     private readonly Counter<long> _events;
     private readonly Counter<long> _alerts;
-    private readonly Counter<long> _meteringFailures;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _watermarks = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
 
@@ -20,8 +19,6 @@ public sealed class BillingMetrics
             description: "Usage events ingested, by outcome (accepted, duplicate, rejected).");
         _alerts = meter.CreateCounter<long>("controlplane.budget.threshold_crossings", unit: "{alert}",
             description: "Budget alert thresholds crossed (each recorded once per tenant, month and threshold).");
-        _meteringFailures = meter.CreateCounter<long>("controlplane.metering.failures", unit: "{failure}",
-            description: "Metering worker steps (accrual, budget-alerts, closing, watermarks) that failed, per tenant or month where a step has one.");
         meter.CreateObservableGauge("controlplane.metering.watermark_age",
             () => WatermarkAges(_clock.GetUtcNow()).Select(a => new Measurement<double>(a.Value.TotalSeconds, new KeyValuePair<string, object?>("meter", a.Key))),
             unit: "s", description: "How far behind now each system meter's accrual is (every replica reports what the database says).");
@@ -45,9 +42,6 @@ public sealed class BillingMetrics
         Add("duplicate", duplicates);
         Add("rejected", rejected);
     }
-
-    /// <summary>A step of the metering worker failed (for one tenant or month, or as a whole); the rest of the pass went on.</summary>
-    public void MeteringFailed(string step) => _meteringFailures.Add(1, new KeyValuePair<string, object?>("step", step));
 
     public void ThresholdCrossed(string tenant, int threshold) => _alerts.Add(1,
         new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("threshold", threshold));

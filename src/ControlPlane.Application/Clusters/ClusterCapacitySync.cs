@@ -22,17 +22,33 @@ public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gate
         return ClusterService.ToResponse(cluster);
     }
 
-    /// <summary>Syncs every cluster (the periodic worker); one unreachable cluster does not stop the others.</summary>
-    public async Task SyncAllAsync(CancellationToken cancellationToken)
+    /// <summary>Every cluster, for the periodic sync: each is then synced in a scope of its own.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> ClustersAsync(CancellationToken cancellationToken) =>
+        (await db.Clusters.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken))
+        .Select(c => (c.Id, c.Name)).ToList();
+
+    /// <summary>
+    /// One cluster's periodic sync. The outcome is recorded on the cluster (status.lastSyncError); a failure is then
+    /// rethrown, so that the worker counts it.
+    /// </summary>
+    public async Task SyncScheduledAsync(Guid clusterId, CancellationToken cancellationToken)
     {
-        foreach (var cluster in await db.Clusters.ToListAsync(cancellationToken))
+        var cluster = await db.Clusters.FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
+        if (cluster is null)
         {
-            await SyncAsync(cluster, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            return; // deleted since the pass listed it
+        }
+
+        var failure = await SyncAsync(cluster, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
-    private async Task SyncAsync(Cluster cluster, CancellationToken cancellationToken)
+    /// <summary>Reads the Nodes and updates the pools; returns the cluster's error (recorded on it) when it could not be read.</summary>
+    private async Task<Exception?> SyncAsync(Cluster cluster, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         IReadOnlyList<ClusterNode> nodes;
@@ -43,7 +59,7 @@ public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gate
         catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException)
         {
             cluster.SyncFailed(ex.Message, now);
-            return;
+            return ex;
         }
 
         foreach (var pool in await db.NodePools.Where(p => p.ClusterId == cluster.Id).ToListAsync(cancellationToken))
@@ -63,5 +79,6 @@ public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gate
         }
 
         cluster.Synced(now);
+        return null;
     }
 }

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Application.Clusters;
 
 /// <summary>Operators register the GPU clusters; credentials are encrypted at rest and never returned.</summary>
-public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnections connections, IOptions<ClusterOptions> options,
-    AuditTrail audit, TimeProvider clock)
+public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnections connections, IClusterGateway gateway,
+    IOptions<ClusterOptions> options, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<ClusterResponse>> CreateAsync(CreateClusterRequest request, CancellationToken cancellationToken)
     {
@@ -135,9 +135,24 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
     /// <summary>Returns the API server URL to show (from the request, or read from the kubeconfig).</summary>
     private string? ValidateCredentials(FieldErrors errors, string? apiServerUrl, string? bearerToken, string? caPem, string? kubeconfig)
     {
+        errors.AddIf(!CredentialText.IsClean(bearerToken), "bearerToken", CredentialText.Rule);
+        errors.AddIf(!CredentialText.IsClean(apiServerUrl), "apiServerUrl", CredentialText.Rule);
+        errors.AddIf(!CredentialText.IsCleanDocument(caPem), "caCertificatePem", CredentialText.DocumentRule);
         if (kubeconfig is not null)
         {
             errors.AddIf(apiServerUrl is not null || bearerToken is not null, "kubeconfig", "give either a kubeconfig or apiServerUrl + bearerToken, not both");
+            if (!CredentialText.IsCleanDocument(kubeconfig))
+            {
+                errors.Add("kubeconfig", CredentialText.DocumentRule);
+                return null;
+            }
+
+            // Its fields too (a token written as "a\r\nb" in YAML), and what else would fail at the first call.
+            if (gateway.KubeconfigProblem(kubeconfig) is { } problem)
+            {
+                errors.Add("kubeconfig", "is not usable: " + problem);
+            }
+
             var server = KubeconfigServer().Match(kubeconfig);
             errors.AddIf(!server.Success, "kubeconfig", "must name a cluster server (clusters[].cluster.server)");
             return server.Success ? ValidateUrl(errors, "kubeconfig", server.Groups[1].Value.Trim().Trim('"', '\'')) : null;

@@ -80,6 +80,9 @@ public sealed record TokenReviewVerdict(bool Authenticated, string? Username, st
 /// <summary>The Kubernetes API of the GPU clusters, behind a port (KubernetesClient with server-side apply in Infrastructure).</summary>
 public interface IClusterGateway
 {
+    /// <summary>Why a kubeconfig cannot be used (unparseable, exec plugins, file references, control characters), or null.</summary>
+    string? KubeconfigProblem(string kubeconfig);
+
     Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken);
 
     Task ApplyPlacementAsync(ClusterConnection cluster, PlacementManifest manifest, CancellationToken cancellationToken);

@@ -16,7 +16,7 @@ namespace ControlPlane.Application.Placements;
 /// chosen pool, reserve, insert the placement and its reconcile request. Never overcommits under concurrency.
 /// </summary>
 public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, ModelReferenceResolver models,
-    SpendGuard spend, AuditTrail audit, TimeProvider clock)
+    SpendGuard spend, AuditTrail audit, AdmissionMetrics metrics, TimeProvider clock)
 {
     /// <summary>How often to re-schedule when a concurrent admission took the chosen pool's last capacity.</summary>
     private const int ScheduleAttempts = 3;
@@ -26,7 +26,23 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
+    /// <summary>Admits the placement or throws why not; either way the outcome is counted.</summary>
     public async Task<Placement> AdmitAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var placement = await AdmitOrRefuseAsync(tenantName, request, cancellationToken);
+            metrics.Counted(AdmissionMetrics.Admitted);
+            return placement;
+        }
+        catch (Exception refusal) when (refusal is not OperationCanceledException)
+        {
+            metrics.Counted(AdmissionMetrics.OutcomeOf(refusal));
+            throw;
+        }
+    }
+
+    private async Task<Placement> AdmitOrRefuseAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
         var spec = PlacementValidation.ToSpec(request);
         var tenant = await TenantAsync(tenantName, cancellationToken);

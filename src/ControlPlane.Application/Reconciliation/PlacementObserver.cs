@@ -20,24 +20,20 @@ public sealed class PlacementObserver(
     private static readonly PlacementPhase[] Observed = [PlacementPhase.Applying, PlacementPhase.Running, PlacementPhase.Degraded];
 
     /// <summary>Clusters with placements to observe.</summary>
-    public async Task<IReadOnlyList<Guid>> DueClustersAsync(CancellationToken cancellationToken) =>
-        await Candidates().Select(p => p.ClusterId).Distinct().ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> DueClustersAsync(CancellationToken cancellationToken) =>
+        (await Candidates().Select(p => new { p.ClusterId, p.ClusterName }).Distinct().ToListAsync(cancellationToken))
+        .Select(c => (c.ClusterId, c.ClusterName)).ToList();
 
-    /// <summary>Lists the cluster's workloads once and returns the placements whose recorded state differs from it.</summary>
+    /// <summary>
+    /// Lists the cluster's workloads once and returns the placements whose recorded state differs from it. A cluster
+    /// that cannot be read throws (ClusterUnavailableException, ClusterRejectedException): the worker counts it and
+    /// observes it again next pass.
+    /// </summary>
     public async Task<IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)>> ChangesInClusterAsync(Guid clusterId, CancellationToken cancellationToken)
     {
         var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == clusterId, cancellationToken);
         var placements = await Candidates().Where(p => p.ClusterId == clusterId).ToListAsync(cancellationToken);
-        IReadOnlyDictionary<WorkloadKey, ObservedWorkload> workloads;
-        try
-        {
-            workloads = await gateway.ListWorkloadsAsync(connections.For(cluster), cancellationToken);
-        }
-        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException)
-        {
-            logger.LogDebug("Could not observe cluster {Cluster}: {Error}", cluster.Name, ex.Message);
-            return [];
-        }
+        var workloads = await gateway.ListWorkloadsAsync(connections.For(cluster), cancellationToken);
 
         return placements
             .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p)))))

@@ -1,3 +1,5 @@
+using ControlPlane.Domain.Common;
+
 namespace ControlPlane.Domain.Clusters;
 
 /// <summary>A GPU Kubernetes cluster the control plane places workloads on.</summary>
@@ -69,7 +71,7 @@ public sealed class Cluster
     public void SyncFailed(string error, DateTimeOffset now)
     {
         Reachable = false;
-        LastSyncError = error;
+        LastSyncError = StatusMessage.Fit(error);
         UpdatedAt = now;
     }
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Scheduling;
 
 namespace ControlPlane.Domain.Placements;
@@ -130,6 +131,7 @@ public sealed class Placement
     /// <summary>Moves to <paramref name="phase"/>; returns the transition to record, or null when nothing changed.</summary>
     public PlacementTransition? MoveTo(PlacementPhase phase, DateTimeOffset now, string? message = null)
     {
+        message = StatusMessage.Fit(message);
         Message = message ?? Message;
         UpdatedAt = now;
         if (phase == Phase)

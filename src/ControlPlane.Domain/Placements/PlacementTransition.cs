@@ -1,3 +1,5 @@
+using ControlPlane.Domain.Common;
+
 namespace ControlPlane.Domain.Placements;
 
 /// <summary>One phase change of a placement, append-only.</summary>
@@ -14,5 +16,5 @@ public sealed class PlacementTransition
     public string? Message { get; private set; }
 
     public static PlacementTransition Of(Guid placementId, PlacementPhase phase, DateTimeOffset at, string? message) =>
-        new() { PlacementId = placementId, Phase = phase, At = at, Message = message };
+        new() { PlacementId = placementId, Phase = phase, At = at, Message = StatusMessage.Fit(message) };
 }

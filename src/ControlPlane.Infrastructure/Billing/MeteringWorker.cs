@@ -10,14 +10,12 @@ namespace ControlPlane.Infrastructure.Billing;
 /// Every Metering:Interval: accrues GPU-seconds and storage byte-hours, records budget threshold crossings and closes
 /// months past their grace period. Safe in any number of replicas (watermark row locks, idempotent event ids,
 /// primary keys on alerts and statements). Each step, and within it each tenant (or month), runs in its own scope and
-/// transactions: a failure is logged and counted (controlplane_metering_failures_total{step}) and everything else in
+/// transactions: a failure is logged and counted (controlplane_worker_failures_total{worker="metering",step}) and everything else in
 /// the pass still runs, so one tenant's bad data can never stop metering, alerts or closing for the others.
 /// </summary>
-internal sealed partial class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, BillingMetrics metrics,
-    TimeProvider clock, ILogger<MeteringWorker> logger) : PeriodicWorker(clock, logger)
+internal sealed class MeteringWorker(IServiceScopeFactory scopes, IOptions<MeteringOptions> options, TimeProvider clock,
+    WorkerMetrics metrics, ILogger<MeteringWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
-    private readonly ILogger _logger = logger;
-
     public const string Accrual = "accrual";
     public const string Watermarks = "watermarks";
     public const string BudgetAlerting = "budget-alerts";
@@ -52,38 +50,20 @@ internal sealed partial class MeteringWorker(IServiceScopeFactory scopes, IOptio
         Func<TService, TItem, CancellationToken, Task> each, CancellationToken cancellationToken)
         where TService : notnull
     {
-        IReadOnlyList<TItem> items;
-        try
+        IReadOnlyList<TItem> items = [];
+        await RunStepAsync(step, null, async () =>
         {
             using var scope = scopes.CreateScope();
             items = await list(scope.ServiceProvider.GetRequiredService<TService>(), cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            Failed(step, "all", ex);
-            return;
-        }
+        }, cancellationToken);
 
         foreach (var item in items)
         {
-            try
+            await RunStepAsync(step, null, async () =>
             {
                 using var scope = scopes.CreateScope();
                 await each(scope.ServiceProvider.GetRequiredService<TService>(), item, cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                Failed(step, item?.ToString() ?? "", ex);
-            }
+            }, cancellationToken, item?.ToString());
         }
     }
-
-    private void Failed(string step, string item, Exception exception)
-    {
-        metrics.MeteringFailed(step);
-        LogStepFailed(_logger, exception, step, item);
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Metering step {Step} failed for {Item}; the rest of the pass goes on and the next pass retries it")]
-    private static partial void LogStepFailed(ILogger logger, Exception exception, string step, string item);
 }

@@ -6,22 +6,29 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Infrastructure.Idempotency;
 
 /// <summary>
-/// Claims keys with an autocommitted INSERT … ON CONFLICT DO NOTHING (so a concurrent duplicate sees the claim at once),
-/// and stores the response inside the request's own transaction (so it commits exactly when the mutation does).
-/// A response that carries a secret is stored encrypted, so that neither the database nor its backups hold it in clear.
+/// Claims keys inside the request's own transaction — a transaction-scoped advisory lock on the key, then
+/// INSERT … ON CONFLICT DO NOTHING — and stores the response in the same transaction: the claim commits exactly when
+/// the mutation does, and vanishes when the request fails or the database goes away mid-request. A concurrent duplicate
+/// finds the lock taken and hears at once that the key is in flight. A response that carries a secret is stored
+/// encrypted, so that neither the database nor its backups hold it in clear.
 /// </summary>
 internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICredentialProtector protector, TimeProvider clock) : IIdempotencyStore
 {
-    /// <summary>A claim older than this whose request never finished (the process died) may be taken over.</summary>
-    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
-
     public async Task<IdempotencyClaim> ClaimAsync(string scope, string key, byte[] requestHash, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        // A 64-bit hash of the key: two keys colliding only make one of them wait for the other (409, retry).
+        var locked = await db.Database
+            .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtextextended({scope} || chr(10) || {key}, 0)) AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!locked)
+        {
+            return new IdempotencyClaim.InFlight();
+        }
+
         var inserted = await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO idempotency_records (scope, key, request_hash, claimed_at)
-            VALUES ({scope}, {key}, {requestHash}, {now})
+            VALUES ({scope}, {key}, {requestHash}, {clock.GetUtcNow()})
             ON CONFLICT (scope, key) DO NOTHING
             """, cancellationToken);
         if (inserted == 1)
@@ -29,12 +36,12 @@ internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICreden
             return new IdempotencyClaim.Claimed();
         }
 
-        var existing = await db.IdempotencyRecords.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
-        if (existing is null)
+        // Only committed claims are visible, and a claim commits with its request's response.
+        var existing = await db.IdempotencyRecords.AsNoTracking().FirstAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
+        if (existing.CompletedAt is null)
         {
-            // Released between our insert and our read: try once more.
-            return await ClaimAsync(scope, key, requestHash, cancellationToken);
+            // Left by a version that claimed outside the request's transaction; its request is gone and we hold the key.
+            return new IdempotencyClaim.Claimed();
         }
 
         if (!existing.RequestHash.AsSpan().SequenceEqual(requestHash))
@@ -42,21 +49,11 @@ internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICreden
             return new IdempotencyClaim.Mismatch();
         }
 
-        if (existing.CompletedAt is not null)
-        {
-            var body = existing.ProtectedResponseBody is { } protectedBody
-                ? Encoding.UTF8.GetString(protector.Unprotect(protectedBody))
-                : existing.ResponseBody;
-            return new IdempotencyClaim.Completed(new StoredResponse(
-                existing.StatusCode!.Value, body, existing.ContentType, existing.Location, existing.ETag, existing.ProtectedResponseBody is not null));
-        }
-
-        var takenOver = existing.ClaimedAt < now - AbandonedAfter && await db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE idempotency_records SET claimed_at = {now}
-            WHERE scope = {scope} AND key = {key} AND completed_at IS NULL AND claimed_at = {existing.ClaimedAt}
-            """, cancellationToken) == 1;
-        return takenOver ? new IdempotencyClaim.Claimed() : new IdempotencyClaim.InFlight();
+        var body = existing.ProtectedResponseBody is { } protectedBody
+            ? Encoding.UTF8.GetString(protector.Unprotect(protectedBody))
+            : existing.ResponseBody;
+        return new IdempotencyClaim.Completed(new StoredResponse(
+            existing.StatusCode!.Value, body, existing.ContentType, existing.Location, existing.ETag, existing.ProtectedResponseBody is not null));
     }
 
     public async Task CompleteAsync(string scope, string key, StoredResponse response, CancellationToken cancellationToken)
@@ -73,8 +70,4 @@ internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICreden
             WHERE scope = {scope} AND key = {key}
             """, cancellationToken);
     }
-
-    public async Task ReleaseAsync(string scope, string key, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlAsync(
-            $"DELETE FROM idempotency_records WHERE scope = {scope} AND key = {key} AND completed_at IS NULL", cancellationToken);
 }

@@ -32,6 +32,14 @@ internal static class KubeconfigLoader
             throw new InvalidOperationException("the kubeconfig uses an exec plugin, an auth provider or credential files; embed the credentials instead");
         }
 
+        // A token with CR/LF would be refused by HttpClient only when a request is sent (a FormatException, not a cluster error).
+        if (parsed.Users?.Any(u => u.UserCredentials is { } c && (HasControlCharacters(c.Token) || HasControlCharacters(c.UserName)
+                || HasControlCharacters(c.Password))) == true
+            || parsed.Clusters?.Any(c => HasControlCharacters(c.ClusterEndpoint?.Server)) == true)
+        {
+            throw new InvalidOperationException("a user's token, username or password, or a cluster's server, contains control characters (CR, LF, NUL, …)");
+        }
+
         if (parsed.Clusters?.Any(c => !string.IsNullOrEmpty(c.ClusterEndpoint?.CertificateAuthority)) == true)
         {
             throw new InvalidOperationException("the kubeconfig references a CA file; embed certificate-authority-data instead");
@@ -46,4 +54,20 @@ internal static class KubeconfigLoader
             throw new InvalidOperationException($"the kubeconfig's current context is not usable ({ex.GetType().Name})");
         }
     }
+
+    /// <summary>Why the kubeconfig cannot be used, or null: what registration checks before storing it.</summary>
+    public static string? Problem(string kubeconfig)
+    {
+        try
+        {
+            Load(kubeconfig);
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    internal static bool HasControlCharacters(string? value) => value is not null && value.Any(char.IsControl);
 }

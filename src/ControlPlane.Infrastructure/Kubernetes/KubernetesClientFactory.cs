@@ -32,6 +32,12 @@ internal static class KubernetesClientFactory
             throw new InvalidOperationException("it has neither a kubeconfig nor an API server URL with a bearer token");
         }
 
+        // Refused at registration; this guards rows stored before that check (HttpClient would throw a FormatException).
+        if (KubeconfigLoader.HasControlCharacters(connection.BearerToken))
+        {
+            throw new InvalidOperationException("its bearer token contains control characters (CR, LF, NUL, …)");
+        }
+
         return new KubernetesClientConfiguration
         {
             Host = connection.ApiServerUrl.ToString(),

@@ -32,6 +32,8 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
         _requestTimeout = requestTimeout;
     }
 
+    public string? KubeconfigProblem(string kubeconfig) => KubeconfigLoader.Problem(kubeconfig);
+
     public Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseline);

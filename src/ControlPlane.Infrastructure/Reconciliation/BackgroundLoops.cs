@@ -7,9 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Infrastructure.Reconciliation;
 
-/// <summary>Reads placements' state back from the clusters: one LIST per cluster, one scope per changed placement.</summary>
+/// <summary>
+/// Reads placements' state back from the clusters: one LIST per cluster, one scope per changed placement. Each cluster
+/// and each placement is a step of its own, so one unreachable cluster or one placement that cannot be saved does not
+/// stop the others.
+/// </summary>
 internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOptions<ReconcilerOptions> options, TimeProvider clock,
-    ILogger<PlacementObserverWorker> logger) : PeriodicWorker(clock, logger)
+    WorkerMetrics metrics, ILogger<PlacementObserverWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
     protected override TimeSpan Interval => options.Value.ObserveInterval;
 
@@ -17,7 +21,7 @@ internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOpti
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<Guid> clusters;
+        IReadOnlyList<(Guid Id, string Name)> clusters;
         using (var scope = scopes.CreateScope())
         {
             clusters = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().DueClustersAsync(cancellationToken);
@@ -25,24 +29,28 @@ internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOpti
 
         foreach (var cluster in clusters)
         {
-            IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes;
-            using (var scope = scopes.CreateScope())
+            IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes = [];
+            await RunStepAsync("observe", cluster.Name, async () =>
             {
-                changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster, cancellationToken);
-            }
+                using var scope = scopes.CreateScope();
+                changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster.Id, cancellationToken);
+            }, cancellationToken);
 
             foreach (var (placementId, workload) in changes)
             {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<PlacementObserver>().RecordAsync(placementId, workload, cancellationToken);
+                await RunStepAsync("record", cluster.Name, async () =>
+                {
+                    using var scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<PlacementObserver>().RecordAsync(placementId, workload, cancellationToken);
+                }, cancellationToken);
             }
         }
     }
 }
 
-/// <summary>Refreshes node-pool capacity from every cluster's Nodes periodically.</summary>
+/// <summary>Refreshes node-pool capacity from every cluster's Nodes periodically, each cluster on its own.</summary>
 internal sealed class ClusterSyncWorker(IServiceScopeFactory scopes, IOptions<ClusterOptions> options, TimeProvider clock,
-    ILogger<ClusterSyncWorker> logger) : PeriodicWorker(clock, logger)
+    WorkerMetrics metrics, ILogger<ClusterSyncWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
     protected override TimeSpan Interval => options.Value.SyncInterval;
 
@@ -53,7 +61,19 @@ internal sealed class ClusterSyncWorker(IServiceScopeFactory scopes, IOptions<Cl
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ClusterCapacitySync>().SyncAllAsync(cancellationToken);
+        IReadOnlyList<(Guid Id, string Name)> clusters;
+        using (var scope = scopes.CreateScope())
+        {
+            clusters = await scope.ServiceProvider.GetRequiredService<ClusterCapacitySync>().ClustersAsync(cancellationToken);
+        }
+
+        foreach (var cluster in clusters)
+        {
+            await RunStepAsync("sync", cluster.Name, async () =>
+            {
+                using var scope = scopes.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<ClusterCapacitySync>().SyncScheduledAsync(cluster.Id, cancellationToken);
+            }, cancellationToken);
+        }
     }
 }

@@ -12,8 +12,11 @@ public sealed class ReconcilerMetrics
     public ReconcilerMetrics(IMeterFactory meters)
     {
         var meter = meters.Create("ControlPlane");
-        _duration = meter.CreateHistogram<double>("controlplane.reconcile.duration", unit: "s",
-            description: "Time to process one reconcile request against the cluster.");
+        // Seconds, so bucket bounds in seconds (the exporter's defaults are meant for milliseconds): from a fast apply to
+        // a cluster that times out (15 s per request).
+        _duration = meter.CreateHistogram("controlplane.reconcile.duration", unit: "s",
+            description: "Time to process one reconcile request against the cluster.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
         _outcomes = meter.CreateCounter<long>("controlplane.reconcile.requests", unit: "{request}",
             description: "Reconcile requests processed, by action and outcome.");
         meter.CreateObservableGauge("controlplane.outbox.pending", () => Interlocked.Read(ref _pending), unit: "{request}",

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Placements;
+using ControlPlane.Infrastructure.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +17,7 @@ namespace ControlPlane.Infrastructure.Reconciliation;
 /// with capped exponential backoff and jitter. Any number of replicas may run this at once.
 /// </summary>
 internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<ReconcilerOptions> options, ReconcilerMetrics metrics,
-    TimeProvider clock, ILogger<ReconcilerWorker> logger) : BackgroundService
+    WorkerMetrics workerMetrics, TimeProvider clock, ILogger<ReconcilerWorker> logger) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Guid.NewGuid():N}";
 
@@ -49,6 +51,7 @@ internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<Rec
             }
             catch (Exception ex)
             {
+                workerMetrics.Failed("reconciler", "lease", null);
                 logger.LogError(ex, "Reconciler loop failed; retrying");
                 await Task.Delay(settings.PollInterval, clock, stoppingToken);
             }
@@ -80,11 +83,9 @@ internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<Rec
                 break;
             case ReconcileOutcome.RetryLater retry:
                 var delay = RetryBackoff.Delay(request.Attempts, settings.InitialBackoff, settings.MaxBackoff, Random.Shared);
-                await queue.RetryLaterAsync(request.Id, _owner, clock.GetUtcNow() + delay, Truncate(retry.Error), CancellationToken.None);
+                await queue.RetryLaterAsync(request.Id, _owner, clock.GetUtcNow() + delay, StatusMessage.Fit(retry.Error)!, CancellationToken.None);
                 metrics.Processed(action, "retry", Stopwatch.GetElapsedTime(started));
                 break;
         }
     }
-
-    private static string Truncate(string error) => error.Length <= 2000 ? error : error[..2000];
 }

@@ -40,7 +40,7 @@ public sealed class MeteringIsolationTests(BillingApp app) : IClassFixture<Billi
         var budget = await (await healthy.GetAsync("/v1/tenants/iso-healthy/budget")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal([50], budget.GetProperty("thresholdsCrossed").EnumerateArray().Select(t => t.GetInt32()));
         using var scraper = app.CreateClient();
-        Assert.Matches("controlplane_metering_failures_total\\{[^}]*step=\"accrual\"[^}]*\\} [1-9]", await scraper.GetStringAsync("/metrics"));
+        Assert.Matches("controlplane_worker_failures_total\\{(?=[^}]*step=\"accrual\")(?=[^}]*worker=\"metering\")[^}]*\\} [1-9]", await scraper.GetStringAsync("/metrics"));
 
         // Once its usage can be stored again, the next pass catches the tenant up: nothing was lost, nothing doubled.
         await ExecuteAsync(connection, "DROP TRIGGER refuse_broken_usage ON usage_events; DROP FUNCTION refuse_broken_usage();");

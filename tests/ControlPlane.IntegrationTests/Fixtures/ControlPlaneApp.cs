@@ -24,9 +24,12 @@ public class ControlPlaneApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings a test class needs beyond the defaults (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>This class's database: a copy of the template on the shared server unless a fixture brings its own.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => PostgresServer.CreateDatabaseAsync(GetType().Name);
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgresServer.CreateDatabaseAsync(GetType().Name);
+        ConnectionString = await CreateDatabaseAsync();
         var bucket = await (await S3Server.StartAsync()).CreateBucketAsync(GetType().Name);
         _settings["ObjectStore:ServiceUrl"] = bucket.ServiceUrl;
         _settings["ObjectStore:Bucket"] = bucket.Bucket;

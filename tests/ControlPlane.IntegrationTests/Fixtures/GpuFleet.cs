@@ -47,6 +47,12 @@ public static class GpuFleet
         runtimeClasses = Array.Empty<string>(), pricePerGpuHour = 1.10m,
     };
 
+    /// <summary>The smallest inference placement request: one replica on one H100.</summary>
+    public static object OneH100Inference(string name) => new
+    {
+        name, kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+    };
+
     /// <summary>Restricts a tenant to one region, so tests sharing a database only see their own cluster.</summary>
     public static async Task RestrictToRegionAsync(this ControlPlaneApp app, string tenant, string region)
     {

@@ -112,34 +112,94 @@ public static class PostgresServer
 
     private static string StartLocalCluster()
     {
-        var bin = FindPostgresBinaries() ?? throw new InvalidOperationException(
-            "No PostgreSQL for the integration tests: set CONTROLPLANE_TEST_POSTGRES to a connection string, start a Docker engine, " +
-            "or install the server binaries (apt-get install -y postgresql).");
-        var dataDir = Path.Combine(Path.GetTempPath(), $"controlplane-test-pg-{Environment.ProcessId}");
-        if (Directory.Exists(dataDir))
+        var cluster = LocalCluster.Start($"controlplane-test-pg-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        return cluster.AdminConnectionString;
+    }
+
+    /// <summary>
+    /// A PostgreSQL server of the caller's own, from the machine's binaries, with one database cloned from a migrated
+    /// template: for fault tests that stop and start the server (the shared one serves other classes concurrently).
+    /// </summary>
+    public static async Task<LocalCluster> StartPrivateAsync(string purpose)
+    {
+        var cluster = LocalCluster.Start($"controlplane-test-pg-{Environment.ProcessId}-{purpose.ToLowerInvariant()}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        await CreateTemplateAsync(cluster.AdminConnectionString);
+        await using var connection = new NpgsqlConnection(cluster.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE controlplane TEMPLATE {TemplateDatabase}", connection);
+        await command.ExecuteNonQueryAsync();
+        cluster.ConnectionString = new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString) { Database = "controlplane" }.ConnectionString;
+        return cluster;
+    }
+
+    /// <summary>A throwaway cluster (initdb + pg_ctl) in a temp directory, as the postgres user when run as root.</summary>
+    public sealed class LocalCluster : IDisposable
+    {
+        private readonly string _bin;
+        private readonly string _dataDir;
+        private readonly string? _asUser;
+        private readonly int _port;
+        private bool _disposed;
+
+        private LocalCluster(string bin, string dataDir, string? asUser, int port)
         {
-            Directory.Delete(dataDir, recursive: true);
+            _bin = bin;
+            _dataDir = dataDir;
+            _asUser = asUser;
+            _port = port;
         }
 
-        Directory.CreateDirectory(dataDir);
-        var asRoot = Environment.UserName == "root";
-        if (asRoot)
+        public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=controlplane;Database=postgres;Maximum Pool Size=50";
+
+        /// <summary>The database cloned from the template (private servers only).</summary>
+        public string ConnectionString { get; internal set; } = "";
+
+        internal static LocalCluster Start(string directoryName)
         {
-            // initdb refuses to run as root: the cluster belongs to the postgres user.
-            Run("chown", $"postgres:postgres {dataDir}", null);
+            var bin = FindPostgresBinaries() ?? throw new InvalidOperationException(
+                "No PostgreSQL for the integration tests: set CONTROLPLANE_TEST_POSTGRES to a connection string, start a Docker engine, " +
+                "or install the server binaries (apt-get install -y postgresql).");
+            var dataDir = Path.Combine(Path.GetTempPath(), directoryName);
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+
+            Directory.CreateDirectory(dataDir);
+            var asUser = Environment.UserName == "root" ? "postgres" : null;
+            if (asUser is not null)
+            {
+                // initdb refuses to run as root: the cluster belongs to the postgres user.
+                Run("chown", $"postgres:postgres {dataDir}", null);
+            }
+
+            Run(Path.Combine(bin, "initdb"), $"-D {dataDir} -A trust -U controlplane --encoding=UTF8 --no-sync", asUser);
+            var cluster = new LocalCluster(bin, dataDir, asUser, FreePort());
+            cluster.StartServer();
+            return cluster;
         }
 
-        var port = FreePort();
-        Run(Path.Combine(bin, "initdb"), $"-D {dataDir} -A trust -U controlplane --encoding=UTF8 --no-sync", asRoot ? "postgres" : null);
-        Run(Path.Combine(bin, "pg_ctl"),
-            $"-D {dataDir} -o \"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" -l {dataDir}/log -w start",
-            asRoot ? "postgres" : null);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        /// <summary>Starts the server (again) on the same port and data, waiting until it accepts connections.</summary>
+        public void StartServer() => Run(Path.Combine(_bin, "pg_ctl"),
+            $"-D {_dataDir} -o \"-p {_port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" -l {_dataDir}/log -w start",
+            _asUser);
+
+        /// <summary>Stops the server the way an operator's restart does: sessions are ended (57P01), new connections refused.</summary>
+        public void StopServer() => Run(Path.Combine(_bin, "pg_ctl"), $"-D {_dataDir} -m fast -w stop", _asUser);
+
+        public void Dispose()
         {
-            Run(Path.Combine(bin, "pg_ctl"), $"-D {dataDir} -m immediate stop", asRoot ? "postgres" : null, throwOnError: false);
-            Directory.Delete(dataDir, recursive: true);
-        };
-        return $"Host=127.0.0.1;Port={port};Username=controlplane;Database=postgres;Maximum Pool Size=50";
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Run(Path.Combine(_bin, "pg_ctl"), $"-D {_dataDir} -m immediate stop", _asUser, throwOnError: false);
+            Directory.Delete(_dataDir, recursive: true);
+        }
     }
 
     private static string? FindPostgresBinaries()

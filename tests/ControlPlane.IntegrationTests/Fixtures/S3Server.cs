@@ -29,7 +29,8 @@ public sealed record S3Endpoint(string ServiceUrl, string AccessKey, string Secr
 /// <summary>
 /// One S3 server per test run: CONTROLPLANE_TEST_S3 (a URL, credentials S3RVER/S3RVER) when set, else s3rver started
 /// by scripts/start-s3.sh (which installs s3rver@3.7.1 into .data/tools once) on a free loopback port with a temp
-/// directory, stopped when the test process exits. When none can be had, tests fail with the reason: they never skip.
+/// directory, stopped (its whole process group) when the test process exits — and by the script's owner watcher when the
+/// test process is killed before its exit handlers run. When none can be had, tests fail with the reason: they never skip.
 /// </summary>
 public static class S3Server
 {
@@ -53,6 +54,8 @@ public static class S3Server
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // The server stops by itself when this process is gone, even when it is killed before its exit handlers run.
+            Environment = { ["S3RVER_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not run bash for scripts/start-s3.sh.");
         var error = process.StandardError.ReadToEndAsync();
@@ -72,17 +75,14 @@ public static class S3Server
     private static void Stop(string dataDir)
     {
         var pidFile = dataDir + ".s3rver.pid";
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var processGroup))
         {
-            try
+            // The script started s3rver in a process group of its own (with its owner watcher): end the whole group.
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", "--", "-" + processGroup.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             {
-                using var s3rver = Process.GetProcessById(pid);
-                s3rver.Kill();
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
+                RedirectStandardError = true,
+            });
+            kill?.WaitForExit();
         }
 
         try

@@ -103,6 +103,51 @@ public sealed class ClusterApiTests(ControlPlaneApp app) : IClassFixture<Control
             .Select(c => c.GetProperty("reasonCode").GetString()));
     }
 
+    [Theory]
+    [InlineData("token\r\nX-Injected: 1", "ctl-crlf")]
+    [InlineData("token\n", "ctl-lf")]
+    [InlineData("tok\0en", "ctl-nul")]
+    [InlineData("tok\u001ben", "ctl-esc")]
+    public async Task A_bearer_token_with_control_characters_is_refused_at_registration_and_update(string token, string name)
+    {
+        var emulator = await app.EmulatorAsync();
+        using var op = await app.OperatorClientAsync();
+        var created = await (await op.PostAsJsonAsync("/v1/clusters", new
+        {
+            name = "ctl-c", region = "eu-north1", apiServerUrl = emulator.BaseAddress.ToString(), bearerToken = token,
+        })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Contains("control characters", created.GetProperty("errors").GetProperty("bearerToken")[0].GetString(), StringComparison.Ordinal);
+        await (await op.GetAsync("/v1/clusters/ctl-c")).ExpectAsync(HttpStatusCode.NotFound);
+
+        await app.RegisterClusterAsync(name);
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/v1/clusters/{name}")
+        {
+            Content = JsonContent.Create(new { apiServerUrl = emulator.BaseAddress.ToString(), bearerToken = token }),
+        };
+        var updated = await (await op.SendAsync(patch)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.True(updated.GetProperty("errors").TryGetProperty("bearerToken", out _));
+        var synced = await (await op.PostAsync($"/v1/clusters/{name}/sync", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(synced.GetProperty("status").GetProperty("reachable").GetBoolean()); // the old credentials stayed
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_whose_token_or_text_holds_control_characters_is_refused()
+    {
+        var emulator = await app.EmulatorAsync();
+        using var op = await app.OperatorClientAsync();
+        var valid = emulator.KubeconfigYaml();
+        var escapedCrLf = valid.Replace("token: " + emulator.BearerToken, $"token: \"{emulator.BearerToken}\\r\\nX-Injected: 1\"", StringComparison.Ordinal);
+        Assert.NotEqual(valid, escapedCrLf);
+        foreach (var kubeconfig in new[] { escapedCrLf, valid + "\0" })
+        {
+            var problem = await (await op.PostAsJsonAsync("/v1/clusters", new { name = "kc-ctl", region = "eu-north1", kubeconfig }))
+                .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+            Assert.Contains("control characters", problem.GetProperty("errors").GetProperty("kubeconfig")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        await (await op.PostAsJsonAsync("/v1/clusters", new { name = "kc-ok", region = "eu-north1", kubeconfig = valid })).ExpectAsync(HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task Invalid_cluster_and_pool_fields_are_400_and_deletes_in_use_are_409()
     {

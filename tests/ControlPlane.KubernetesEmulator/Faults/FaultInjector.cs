@@ -15,23 +15,28 @@ public sealed class FaultInjector
     private readonly List<(RequestScope Scope, TimeSpan Delay)> _latencies = [];
 
     /// <summary>Fails the next <paramref name="count"/> matching requests, then lets requests through again.</summary>
-    public void FailNextRequests(int count, HttpStatusCode status, RequestScope? scope = null)
+    /// <param name="count">How many requests to fail.</param>
+    /// <param name="status">The status to answer with.</param>
+    /// <param name="scope">Which requests; all when null.</param>
+    /// <param name="message">The Status body's message instead of the usual one for the status (e.g. a long 422).</param>
+    /// <returns>The fault, whose <see cref="InjectedFault.Fired"/> tells how often it was applied.</returns>
+    public InjectedFault FailNextRequests(int count, HttpStatusCode status, RequestScope? scope = null, string? message = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        Add(new FailureRule(scope ?? RequestScope.Everything, status, count, Fraction: 1));
+        return Add(new FailureRule(scope ?? RequestScope.Everything, status, count, Fraction: 1, message, new InjectedFault()));
     }
 
     /// <summary>Fails about <paramref name="fraction"/> (0–1] of matching requests, at random, until <see cref="Clear"/>.</summary>
-    public void FailFractionOfRequests(double fraction, HttpStatusCode status, RequestScope? scope = null)
+    public InjectedFault FailFractionOfRequests(double fraction, HttpStatusCode status, RequestScope? scope = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1);
-        Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, fraction));
+        return Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, fraction, Message: null, new InjectedFault()));
     }
 
     /// <summary>Fails every matching request until <see cref="Clear"/>.</summary>
-    public void FailAllRequests(HttpStatusCode status, RequestScope? scope = null) =>
-        Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, Fraction: 1));
+    public InjectedFault FailAllRequests(HttpStatusCode status, RequestScope? scope = null) =>
+        Add(new FailureRule(scope ?? RequestScope.Everything, status, Remaining: null, Fraction: 1, Message: null, new InjectedFault()));
 
     /// <summary>Delays every matching request by <paramref name="delay"/> until <see cref="Clear"/>; delays of overlapping scopes add up.</summary>
     public void AddLatency(TimeSpan delay, RequestScope? scope = null)
@@ -52,8 +57,8 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>What to do to one request: how long to hold it, and which status to fail it with, if any.</summary>
-    internal (TimeSpan Delay, int? FailWith) Decide(string method, string path)
+    /// <summary>What to do to one request: how long to hold it, and which status (and message) to fail it with, if any.</summary>
+    internal (TimeSpan Delay, int? FailWith, string? Message) Decide(string method, string path)
     {
         lock (_gate)
         {
@@ -78,20 +83,23 @@ public sealed class FaultInjector
                     }
                 }
 
-                return (delay, (int)rule.Status);
+                rule.Fault.Fire();
+                return (delay, (int)rule.Status, rule.Message);
             }
 
-            return (delay, null);
+            return (delay, null, null);
         }
     }
 
-    private void Add(FailureRule rule)
+    private InjectedFault Add(FailureRule rule)
     {
         lock (_gate)
         {
             _failures.Add(rule);
         }
+
+        return rule.Fault;
     }
 
-    private sealed record FailureRule(RequestScope Scope, HttpStatusCode Status, int? Remaining, double Fraction);
+    private sealed record FailureRule(RequestScope Scope, HttpStatusCode Status, int? Remaining, double Fraction, string? Message, InjectedFault Fault);
 }

@@ -18,6 +18,7 @@ internal static class RequestPipeline
 
     private static async Task RecordAsync(HttpContext context, RequestDelegate next, RequestLog log)
     {
+        var receivedAt = DateTimeOffset.UtcNow;
         try
         {
             await next(context);
@@ -25,13 +26,13 @@ internal static class RequestPipeline
         finally
         {
             var request = context.Request;
-            log.Add(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, context.Response.StatusCode));
+            log.Add(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.ContentType, context.Response.StatusCode, receivedAt));
         }
     }
 
     private static async Task InjectFaultsAsync(HttpContext context, RequestDelegate next, EmulatorState state)
     {
-        var (delay, failWith) = state.Faults.Decide(context.Request.Method, context.Request.Path.Value ?? "");
+        var (delay, failWith, message) = state.Faults.Decide(context.Request.Method, context.Request.Path.Value ?? "");
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, context.RequestAborted);
@@ -39,7 +40,13 @@ internal static class RequestPipeline
 
         if (failWith is { } status)
         {
-            await JsonIo.WriteAsync(context.Response, status, StatusObjects.Failure(status));
+            var failure = StatusObjects.Failure(status);
+            if (message is not null)
+            {
+                failure["message"] = message;
+            }
+
+            await JsonIo.WriteAsync(context.Response, status, failure);
             return;
         }
 

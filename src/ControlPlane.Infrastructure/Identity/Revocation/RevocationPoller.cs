@@ -9,8 +9,8 @@ namespace ControlPlane.Infrastructure.Identity.Revocation;
 /// applied within one poll interval (Identity:RevocationPollInterval). It pauses in real time whatever clock the
 /// service runs on: revocation must propagate even where tests drive the clock.
 /// </summary>
-internal sealed class RevocationPoller(RevocationTable table, IOptions<IdentityOptions> identity, ILogger<RevocationPoller> logger)
-    : PeriodicWorker(TimeProvider.System, logger)
+internal sealed class RevocationPoller(RevocationTable table, IOptions<IdentityOptions> identity, WorkerMetrics metrics,
+    ILogger<RevocationPoller> logger) : PeriodicWorker(TimeProvider.System, metrics, logger)
 {
     protected override TimeSpan Interval => identity.Value.RevocationPollInterval;
 

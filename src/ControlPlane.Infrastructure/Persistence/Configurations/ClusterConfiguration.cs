@@ -19,7 +19,7 @@ internal sealed class ClusterConfiguration : IEntityTypeConfiguration<Cluster>
         // Token exchange maps a token's issuer to exactly one cluster.
         builder.HasIndex(c => c.ServiceAccountIssuer).IsUnique().HasFilter("service_account_issuer IS NOT NULL");
         builder.Property(c => c.DedicatedTenant).HasMaxLength(ResourceName.MaxLength);
-        builder.Property(c => c.LastSyncError).HasMaxLength(2000);
+        builder.Property(c => c.LastSyncError).HasMaxLength(StatusMessage.MaxLength);
         builder.Property(c => c.Version).IsRowVersion();
     }
 }

@@ -32,7 +32,7 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         builder.Property(p => p.Env).HasJsonbConversion();
         builder.Property(p => p.Decision).HasColumnType("jsonb");
         builder.Property(p => p.HourlyPrice).HasPrecision(18, 6);
-        builder.Property(p => p.Message).HasMaxLength(2000);
+        builder.Property(p => p.Message).HasMaxLength(StatusMessage.MaxLength);
         builder.Ignore(p => p.DesiredReplicas);
         builder.Ignore(p => p.ReservedUnits);
         builder.Ignore(p => p.GpuQuotaResource);
@@ -49,7 +49,7 @@ internal sealed class PlacementTransitionConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(t => new { t.PlacementId, t.At });
         builder.HasOne<Placement>().WithMany().HasForeignKey(t => t.PlacementId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(t => t.Phase).HasConversion<string>().HasMaxLength(16);
-        builder.Property(t => t.Message).HasMaxLength(2000);
+        builder.Property(t => t.Message).HasMaxLength(StatusMessage.MaxLength);
     }
 }
 
@@ -64,6 +64,6 @@ internal sealed class ReconcileRequestConfiguration : IEntityTypeConfiguration<R
         builder.HasOne<Placement>().WithMany().HasForeignKey(r => r.PlacementId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.LeaseOwner).HasMaxLength(200);
-        builder.Property(r => r.LastError).HasMaxLength(2000);
+        builder.Property(r => r.LastError).HasMaxLength(StatusMessage.MaxLength);
     }
 }

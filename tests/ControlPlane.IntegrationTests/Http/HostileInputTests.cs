@@ -116,6 +116,42 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
             });
     }
 
+    [Fact]
+    public async Task Hostile_values_are_refused_with_a_field_error_named_by_its_json_path()
+    {
+        using var op = await app.OperatorClientAsync();
+        async Task<JsonElementAssertions> Refused(Task<HttpResponseMessage> sent) =>
+            new((await (await sent).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed")).GetProperty("errors"));
+
+        (await Refused(op.PostAsJsonAsync("/v1/tenants", new { name = "nul", displayName = "a\0b" }))).Names("displayName");
+        (await Refused(op.PostAsJsonAsync("/v1/tenants", new { name = "nul", labels = new Dictionary<string, string?> { ["a"] = null } }))).Names("labels.a");
+        (await Refused(op.PutAsJsonAsync("/v1/price-book", new { currency = "USD", effectiveFrom = DateTimeOffset.UtcNow, prices = new object?[] { null } }))).Names("prices[0]");
+        (await Refused(op.GetAsync("/v1/costs?to=9999-12-31T23:59:59Z"))).Names("to");
+        (await Refused(op.GetAsync("/v1/audit-events?actor=a%00b"))).Names("actor");
+        (await Refused(op.PostAsJsonAsync("/v1/usage-events:batch", new
+        {
+            tenant = "nobody", events = new[] { new { id = "a\0", source = "s", type = "inferences", subject = "", time = "2026-01-01T00:00:00Z", data = new { quantity = 1 } } },
+        }))).Names("events[0].id");
+        await app.RegisterClusterAsync("strict-c1");
+        var pool = new { name = "no-count", gpuModel = "h100", gpuMemoryGiB = 80, gpusPerNode = 8, purposes = new[] { "inference" }, pricePerGpuHour = 1m };
+        (await Refused(op.PostAsJsonAsync("/v1/clusters/strict-c1/node-pools", pool))).Names("nodeCount");
+        (await Refused(op.PostAsJsonAsync("/v1/clusters/strict-c1/node-pools", new
+        {
+            name = "dear", gpuModel = "h100", gpuMemoryGiB = 80, gpusPerNode = 8, nodeCount = 1, purposes = new[] { "inference" },
+            pricePerGpuHour = 9223372036854775808m,
+        }))).Names("pricePerGpuHour");
+
+        using var anonymous = app.CreateClient();
+        using var token = await anonymous.PostAsync("/connect/token", new StringContent(
+            "grant_type=client_credentials&client_id=%00&client_secret=x", System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.BadRequest, token.StatusCode);
+    }
+
+    private sealed record JsonElementAssertions(System.Text.Json.JsonElement Errors)
+    {
+        public void Names(string field) => Assert.True(Errors.TryGetProperty(field, out _), $"no error for '{field}' in {Errors}");
+    }
+
     /// <summary>The token endpoint is not in the document (OpenIddict serves it): its form fields get the same treatment.</summary>
     private static IEnumerable<HostileRequest> TokenEndpointRequests()
     {

@@ -67,7 +67,7 @@ internal static class InputShape
 
         switch (value)
         {
-            case null or bool or Enum or ValueType and not DateTimeOffset and not JsonElement:
+            case null or ValueType and not DateTimeOffset and not JsonElement: // numbers, booleans, enums: their fields bound them
                 return;
             case string text:
                 InspectText(text, path, errors);

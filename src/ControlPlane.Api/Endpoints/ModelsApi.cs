@@ -22,7 +22,8 @@ internal static class ModelsApi
             .WithName("UpdateModel").WithSummary("Update a model").WithDescription("Description, task and labels; versions never change. Honours If-Match.");
         models.MapDelete("/{model}", Delete).AllowTenantRole(ServiceAccountRole.TenantAdmin)
             .WithName("DeleteModel").WithSummary("Delete a model")
-            .WithDescription("Tenant admins. Removes its versions and aliases and gives back their storage.bytes.");
+            .WithDescription("Tenant admins. Removes its versions and aliases and gives back their storage.bytes. "
+                + "Refused with 409 model-in-use, naming them, while a live placement serves any of its versions.");
 
         var versions = models.MapGroup("/{model}/versions");
         versions.MapPost("/", Register).WithIdempotency().AllowTenantRole(ServiceAccountRole.Developer)

@@ -45,7 +45,7 @@ internal static class Pipeline
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapTokenEndpoint();
 
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(TenantAccess.Filter);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(TenantAccess.Filter).RefuseMalformedInput();
         v1.MapTenantsApi();
         v1.MapQuotasApi();
         v1.MapServiceAccountsApi();

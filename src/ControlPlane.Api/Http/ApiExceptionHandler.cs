@@ -17,7 +17,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception);
+        var problem = ToProblem(exception, context.Request);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             // Not a bug: the database is down, restarting or overloaded. Clients back off and retry (with the same
@@ -34,7 +34,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails ToProblem(Exception exception) => exception switch
+    private static ProblemDetails ToProblem(Exception exception, HttpRequest request) => exception switch
     {
         ValidationFailedException e => new HttpValidationProblemDetails(e.Errors.ToDictionary())
         {
@@ -44,6 +44,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         BadHttpRequestException e => new ProblemDetails
         {
             Status = e.StatusCode, Type = ProblemTypes.ForStatus(e.StatusCode), Title = "The request could not be read.", Detail = e.Message,
+        },
+        // A form the framework cannot decode (a %00 in a field of the token request): the client's fault, not ours.
+        InvalidDataException e when request.HasFormContentType => new ProblemDetails
+        {
+            Status = 400, Type = ProblemTypes.MalformedRequest, Title = "The request could not be read.", Detail = e.Message,
         },
         ResourceNotFoundException e => new ProblemDetails
         {

@@ -47,7 +47,7 @@ public sealed record NodePoolCapacityResponse(int TotalGpus, int AllocatedGpus, 
 /// <param name="RuntimeClasses">gvisor, kata.</param>
 /// <param name="DedicatedTenant">Reserve the pool for one tenant.</param>
 /// <param name="PricePerGpuHour">Price per GPU-hour, at most 6 decimals.</param>
-public sealed record CreateNodePoolRequest(string Name, string GpuModel, int GpuMemoryGiB, int GpusPerNode, int NodeCount,
+public sealed record CreateNodePoolRequest(string Name, string GpuModel, int? GpuMemoryGiB, int? GpusPerNode, int? NodeCount,
     IReadOnlyList<MigLayout>? MigProfiles = null, CapacityType? CapacityType = null, IReadOnlyList<PoolPurpose>? Purposes = null,
     IReadOnlyList<NodeTaint>? Taints = null, IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyList<RuntimeClass>? RuntimeClasses = null, string? DedicatedTenant = null, decimal? PricePerGpuHour = null);

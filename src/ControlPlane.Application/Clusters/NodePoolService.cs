@@ -19,8 +19,9 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
         var errors = new FieldErrors();
         errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
         errors.AddIf(!QuotaResource.IsValid(QuotaResource.GpuPrefix + request.GpuModel), "gpuModel", "a GPU model such as h100 or a100-80gb (lower case)");
-        errors.AddIf(request.GpuMemoryGiB is < 1 or > 1024, "gpuMemoryGiB", "must be between 1 and 1024");
-        var shape = new NodePoolShape(request.GpuModel ?? "", request.GpuMemoryGiB, request.GpusPerNode, request.NodeCount,
+        errors.AddIf(request.GpuMemoryGiB is null or < 1 or > 1024, "gpuMemoryGiB", "is required and must be between 1 and 1024");
+        // Omitted counts are refused, not read as 0: -1 fails the shape's range checks below.
+        var shape = new NodePoolShape(request.GpuModel ?? "", request.GpuMemoryGiB ?? 0, request.GpusPerNode ?? -1, request.NodeCount ?? -1,
             request.MigProfiles ?? [], request.CapacityType ?? CapacityType.OnDemand, request.Purposes ?? [], request.Taints ?? [],
             request.Labels ?? new Dictionary<string, string>(), request.RuntimeClasses ?? [], request.DedicatedTenant,
             request.PricePerGpuHour ?? -1);
@@ -121,11 +122,17 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
 
     private static void ValidateShape(FieldErrors errors, NodePoolShape shape)
     {
-        errors.AddIf(shape.GpusPerNode is < 1 or > 16, "gpusPerNode", "must be between 1 and 16");
-        errors.AddIf(shape.NodeCount is < 0 or > 10_000, "nodeCount", "must be between 0 and 10000");
+        errors.AddIf(shape.GpusPerNode is < 1 or > 16, "gpusPerNode", "is required and must be between 1 and 16");
+        errors.AddIf(shape.NodeCount is < 0 or > 10_000, "nodeCount", "is required and must be between 0 and 10000");
         errors.AddIf(shape.Purposes.Count == 0, "purposes", "at least one of training, inference, realtime, batch");
+        // Lists of kinds are sets: a repeated entry is a mistake, and refusing it bounds the list by the number of kinds.
+        errors.AddIf(shape.Purposes.Distinct().Count() != shape.Purposes.Count, "purposes", "must not repeat a purpose");
+        errors.AddIf(shape.RuntimeClasses.Distinct().Count() != shape.RuntimeClasses.Count, "runtimeClasses", "must not repeat a runtime class");
+        errors.AddIf(shape.MigProfiles.DistinctBy(m => m.Profile).Count() != shape.MigProfiles.Count, "migProfiles", "must not repeat a profile");
+        errors.AddIf(shape.Taints.Count > NodePool.MaxTaints, "taints", $"at most {NodePool.MaxTaints} taints");
         errors.AddIf(shape.PricePerGpuHour < 0, "pricePerGpuHour", "is required and must not be negative");
-        errors.AddIf(shape.PricePerGpuHour.Scale > 6, "pricePerGpuHour", "at most 6 decimals");
+        errors.AddIf(shape.PricePerGpuHour > NodePool.MaxPricePerGpuHour, "pricePerGpuHour", $"must be at most {NodePool.MaxPricePerGpuHour}");
+        errors.AddIf(shape.PricePerGpuHour.Scale > NodePool.PriceScale, "pricePerGpuHour", $"at most {NodePool.PriceScale} decimals");
         for (var i = 0; i < shape.MigProfiles.Count; i++)
         {
             var mig = shape.MigProfiles[i];

@@ -81,6 +81,16 @@ public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, Audi
                 throw new PreconditionFailedException("model", name);
             }
 
+            // The serving pods pull its artifacts and report its usage: the model outlives every live placement of it.
+            var serving = await db.Placements.AsNoTracking()
+                .Where(p => p.TenantId == model.TenantId && p.ModelName == model.Name && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase))
+                .OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(cancellationToken);
+            if (serving.Count > 0)
+            {
+                throw new ConflictException("model-in-use", $"Model '{name}' is served by live placement(s) {string.Join(", ", serving)}; delete them first.",
+                    new Dictionary<string, object?> { ["placements"] = serving });
+            }
+
             var versions = await db.ModelVersions.Where(v => v.ModelId == model.Id).ToListAsync(cancellationToken);
             var storedBytes = versions.Where(v => v.State == ModelVersionState.Ready).Sum(v => v.SizeBytes);
             if (storedBytes > 0)

@@ -130,7 +130,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             var serving = await LivePlacementsServing(found).Select(p => p.Name).ToListAsync(cancellationToken);
             if (serving.Count > 0)
             {
-                throw new ConflictException("version-in-use", $"Version {found.Number} is served by live placement(s) {string.Join(", ", serving)}.");
+                throw new ConflictException("version-in-use", $"Version {found.Number} is served by live placement(s) {string.Join(", ", serving)}.",
+                    new Dictionary<string, object?> { ["placements"] = serving });
             }
 
             if (found.State == ModelVersionState.Ready)

@@ -31,6 +31,17 @@ public sealed class NodePool
     public string? DedicatedTenant { get; private set; }
     public decimal PricePerGpuHour { get; private set; }
 
+    /// <summary>Digits and decimals of stored prices, numeric(18, 6); a placement's hourly price is stored the same way.</summary>
+    public const int PricePrecision = 18;
+
+    public const int PriceScale = 6;
+
+    /// <summary>Taints one pool may carry (Kubernetes puts no bound on them; every placement's pod spec repeats them).</summary>
+    public const int MaxTaints = 32;
+
+    /// <summary>The highest price per GPU-hour: 16 GPUs × 1,000 replicas at it still fit a placement's hourly price.</summary>
+    public const decimal MaxPricePerGpuHour = 1_000_000m;
+
     /// <summary>Whole GPUs reserved by admitted placements.</summary>
     public int AllocatedGpus { get; private set; }
 

@@ -57,6 +57,42 @@ public sealed class ModelServingTests(ControlPlaneApp app) : IClassFixture<Contr
     }
 
     [Fact]
+    public async Task A_model_cannot_be_deleted_while_a_running_placement_serves_it_not_even_through_a_dot_dot_path()
+    {
+        var emulator = await app.EmulatorAsync();
+        await app.RegisterClusterAsync("keep-c");
+        await app.CreatePoolAsync("keep-c", GpuFleet.H100OnDemand("keep-pool"));
+        var admin = await app.CreateTenantWithAccountAsync("keep");
+        await app.SetQuotaAsync("keep", "storage.bytes", 1_000_000);
+        await app.SetQuotaAsync("keep", "gpu.h100", 8);
+        await app.SetQuotaAsync("keep", "placements", 8);
+        using var client = app.ClientWithToken(admin.Token);
+        await (await client.PostAsJsonAsync("/v1/tenants/keep/models", new { name = "llm" })).ExpectAsync(HttpStatusCode.Created);
+        await client.PublishAsync("keep", "llm", [7, 7, 7]);
+        await (await client.PostAsJsonAsync("/v1/tenants/keep/placements", new
+        {
+            name = "chat", kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
+            model = new { name = "llm", version = 1 },
+        })).ExpectAsync(HttpStatusCode.Created);
+        await client.WaitForPlacementAsync("keep", "chat", _ => emulator.Get("apps/v1", "deployments", "t-keep", "chat") is not null);
+        emulator.MarkReady("keep", "chat", 1);
+        await client.WaitForPlacementAsync("keep", "chat", p => p.Phase() == "running");
+
+        var problem = await (await client.DeleteAsync("/v1/tenants/keep/models/llm")).ExpectProblemAsync(HttpStatusCode.Conflict, "model-in-use");
+        Assert.Equal("chat", Assert.Single(problem.GetProperty("placements").EnumerateArray()).GetString());
+        // Dot segments are removed before routing (by the client here, by Kestrel otherwise): these are the model's own path.
+        await (await client.DeleteAsync("/v1/tenants/keep/models/llm/versions/../")).ExpectProblemAsync(HttpStatusCode.Conflict, "model-in-use");
+        await (await client.DeleteAsync("/v1/tenants/keep/models/llm/versions/1/../..")).ExpectProblemAsync(HttpStatusCode.Conflict, "model-in-use");
+        await (await client.GetAsync("/v1/tenants/keep/models/llm/versions/1")).ExpectAsync(HttpStatusCode.OK);
+
+        // Once the placement is gone, so may the model be.
+        await (await client.DeleteAsync("/v1/tenants/keep/placements/chat")).ExpectAsync(HttpStatusCode.Accepted);
+        await Eventually.MatchesAsync(async () => (await client.DeleteAsync("/v1/tenants/keep/models/llm")).StatusCode,
+            status => status == HttpStatusCode.NoContent, "the model's deletion once its placement terminated");
+        await (await client.GetAsync("/v1/tenants/keep/models/llm")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Unknown_or_unready_model_references_are_refused_and_training_cannot_name_a_model()
     {
         await app.RegisterClusterAsync("ref-c");

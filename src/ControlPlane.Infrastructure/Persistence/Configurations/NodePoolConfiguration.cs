@@ -22,7 +22,7 @@ internal sealed class NodePoolConfiguration : IEntityTypeConfiguration<NodePool>
         builder.Property(p => p.AllocatedMigSlices).HasJsonb();
         builder.Property(p => p.Labels).HasJsonbConversion();
         builder.Property(p => p.DedicatedTenant).HasMaxLength(ResourceName.MaxLength);
-        builder.Property(p => p.PricePerGpuHour).HasPrecision(18, 6);
+        builder.Property(p => p.PricePerGpuHour).HasPrecision(NodePool.PricePrecision, NodePool.PriceScale);
         builder.Ignore(p => p.TotalGpus);
         builder.Ignore(p => p.HasReservations);
         builder.Property(p => p.Version).IsRowVersion();

@@ -31,7 +31,7 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         builder.Property(p => p.Regions).HasJsonb();
         builder.Property(p => p.Env).HasJsonbConversion();
         builder.Property(p => p.Decision).HasColumnType("jsonb");
-        builder.Property(p => p.HourlyPrice).HasPrecision(18, 6);
+        builder.Property(p => p.HourlyPrice).HasPrecision(Domain.Clusters.NodePool.PricePrecision, Domain.Clusters.NodePool.PriceScale);
         builder.Property(p => p.Message).HasMaxLength(StatusMessage.MaxLength);
         builder.Ignore(p => p.DesiredReplicas);
         builder.Ignore(p => p.ReservedUnits);

@@ -1,0 +1,180 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using ControlPlane.Application.Common;
+using ControlPlane.Domain.Common;
+
+namespace ControlPlane.Api.Http;
+
+/// <summary>
+/// The one check every /v1 operation's input passes before its handler runs, whatever the operation: route and query
+/// values, headers bound to parameters and the whole bound body (nested objects, lists, maps and free JSON). It refuses,
+/// with a field error named by the field's JSON path, what no field of this API accepts: text with NUL or other control
+/// characters or longer than <see cref="StorableText.MaxLength"/>, a null item in a list or a null value in a map, and
+/// instants outside <see cref="SupportedTime"/>. Field-specific rules (names, lengths, numeric bounds) stay with each
+/// operation's validator; this is the floor under all of them, so an operation added later cannot forget it.
+/// </summary>
+internal static class InputShape
+{
+    private const int MaxDepth = 32;
+
+    private static readonly ConcurrentDictionary<Type, (string Name, PropertyInfo Property)[]> Properties = new();
+
+    /// <summary>Adds the check to every endpoint of <paramref name="group"/>.</summary>
+    public static RouteGroupBuilder RefuseMalformedInput(this RouteGroupBuilder group) => group.AddEndpointFilterFactory(Filter);
+
+    private static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        var services = context.ApplicationServices.GetRequiredService<IServiceProviderIsService>();
+        var inputs = context.MethodInfo.GetParameters()
+            .Select((parameter, index) => (parameter, index))
+            .Where(p => IsInput(p.parameter.ParameterType, services))
+            .Select(p => (p.index, Name: IsBody(p.parameter.ParameterType) ? "" : p.parameter.Name!))
+            .ToArray();
+        if (inputs.Length == 0)
+        {
+            return next;
+        }
+
+        return invocation =>
+        {
+            var errors = new FieldErrors();
+            foreach (var (index, name) in inputs)
+            {
+                Inspect(invocation.Arguments[index], name, errors, 0);
+            }
+
+            errors.ThrowIfAny();
+            return next(invocation);
+        };
+    }
+
+    /// <summary>Request data: text and instants from the URL or headers, and bodies (the API's own types that are not services).</summary>
+    private static bool IsInput(Type type, IServiceProviderIsService services) =>
+        type == typeof(string) || Nullable.GetUnderlyingType(type) == typeof(DateTimeOffset) || type == typeof(DateTimeOffset)
+        || (IsBody(type) && !services.IsService(type));
+
+    private static bool IsBody(Type type) => type.IsClass && type.Namespace?.StartsWith("ControlPlane.", StringComparison.Ordinal) == true;
+
+    private static void Inspect(object? value, string path, FieldErrors errors, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            errors.Add(path, $"nests deeper than {MaxDepth} levels");
+            return;
+        }
+
+        switch (value)
+        {
+            case null or ValueType and not DateTimeOffset and not JsonElement: // numbers, booleans, enums: their fields bound them
+                return;
+            case string text:
+                InspectText(text, path, errors);
+                return;
+            case DateTimeOffset instant:
+                errors.AddIf(!SupportedTime.Contains(instant), path, SupportedTime.Rule);
+                return;
+            case JsonElement json:
+                InspectJson(json, path, errors, depth);
+                return;
+            case IDictionary map:
+                foreach (DictionaryEntry entry in map)
+                {
+                    var key = (entry.Key as string) ?? "";
+                    var entryPath = Join(path, key);
+                    InspectText(key, entryPath, errors);
+                    if (entry.Value is null)
+                    {
+                        errors.Add(entryPath, "must not be null");
+                    }
+                    else
+                    {
+                        Inspect(entry.Value, entryPath, errors, depth + 1);
+                    }
+                }
+
+                return;
+            case IEnumerable items:
+                var i = 0;
+                foreach (var item in items)
+                {
+                    var itemPath = $"{path}[{i++}]";
+                    if (item is null)
+                    {
+                        errors.Add(itemPath, "must not be null");
+                    }
+                    else
+                    {
+                        Inspect(item, itemPath, errors, depth + 1);
+                    }
+                }
+
+                return;
+            default:
+                if (!IsBody(value.GetType()))
+                {
+                    return;
+                }
+
+                foreach (var (name, property) in Properties.GetOrAdd(value.GetType(), ReadableProperties))
+                {
+                    Inspect(property.GetValue(value), Join(path, name), errors, depth + 1);
+                }
+
+                return;
+        }
+    }
+
+    private static void InspectText(string text, string path, FieldErrors errors)
+    {
+        if (text.Length > StorableText.MaxLength)
+        {
+            errors.Add(path, $"must be at most {StorableText.MaxLength} characters");
+        }
+        else if (!StorableText.IsStorable(text))
+        {
+            errors.Add(path, StorableText.Rule);
+        }
+    }
+
+    /// <summary>Free JSON (hyperparameters, a usage quantity) is stored as jsonb, which cannot hold NUL either.</summary>
+    private static void InspectJson(JsonElement json, string path, FieldErrors errors, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            errors.Add(path, $"nests deeper than {MaxDepth} levels");
+            return;
+        }
+
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.String:
+                InspectText(json.GetString()!, path, errors);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in json.EnumerateObject())
+                {
+                    InspectText(property.Name, Join(path, property.Name), errors);
+                    InspectJson(property.Value, Join(path, property.Name), errors, depth + 1);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in json.EnumerateArray())
+                {
+                    InspectJson(item, $"{path}[{i++}]", errors, depth + 1);
+                }
+
+                break;
+        }
+    }
+
+    private static (string, PropertyInfo)[] ReadableProperties(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .Select(p => (JsonNamingPolicy.CamelCase.ConvertName(p.Name), p))];
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+}

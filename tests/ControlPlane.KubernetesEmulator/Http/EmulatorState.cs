@@ -1,15 +1,26 @@
 using ControlPlane.KubernetesEmulator.Authentication;
+using ControlPlane.KubernetesEmulator.Controllers;
 using ControlPlane.KubernetesEmulator.Faults;
 using ControlPlane.KubernetesEmulator.Storage;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
 /// <summary>Everything that outlives one listening host, so stopping and resuming listening loses nothing.</summary>
-internal sealed class EmulatorState(string bearerToken)
+internal sealed class EmulatorState
 {
-    public string BearerToken { get; } = bearerToken;
+    public EmulatorState(string bearerToken)
+    {
+        BearerToken = bearerToken;
+        ReplicaSets = new ReplicaSetCreation(Store);
+        Store.AddController(ReplicaSets.OnChanged);
+    }
+
+    public string BearerToken { get; }
 
     public ObjectStore Store { get; } = new();
+
+    /// <summary>The simulated controllers' verdict on creating each Deployment's pods.</summary>
+    public ReplicaSetCreation ReplicaSets { get; }
 
     public FaultInjector Faults { get; } = new();
 

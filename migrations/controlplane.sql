@@ -775,3 +775,42 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ALTER COLUMN runtime_class TYPE character varying(253);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ADD autoscaling jsonb;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE node_pools ADD missing_runtime_classes jsonb NOT NULL DEFAULT '[]';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    UPDATE placements SET runtime_class = lower(runtime_class) WHERE runtime_class IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129204319_KubernetesRealism', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

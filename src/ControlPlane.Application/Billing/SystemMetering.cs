@@ -125,7 +125,7 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             foreach (var (minute, seconds) in Accrual.SecondsPerMinute(intervals, from, to))
             {
                 records.Add(new UsageRecord(placement.TenantId, Source, $"gpu/{placement.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name,
-                    minute, seconds * placement.ReservedUnits, dimensions));
+                    minute, seconds * placement.ReadyUnits, dimensions));
             }
         }
 

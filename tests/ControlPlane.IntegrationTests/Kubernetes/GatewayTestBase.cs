@@ -27,6 +27,7 @@ public abstract class GatewayTestBase : IAsyncLifetime
         Connection = new ClusterConnection("emulator", Emulator.BaseAddress, Emulator.BearerToken, CaCertificatePem: null, Kubeconfig: null);
         await Gateway.ApplyClusterObjectsAsync(Connection, ControlPlanePriorityClasses.All, CancellationToken.None);
         Emulator.PutRuntimeClass("gvisor", "runsc");
+        Emulator.ClearRequests();
     }
 
     public async Task DisposeAsync()

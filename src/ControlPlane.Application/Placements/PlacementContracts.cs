@@ -17,7 +17,7 @@ namespace ControlPlane.Application.Placements;
 /// <param name="Regions">Regions allowed for this placement (within the tenant's allowed regions).</param>
 /// <param name="Model">For inference: the model version to serve, by number or alias (resolved to a digest at admission).</param>
 /// <param name="Autoscaling">
-/// For inference with min &lt; max: what the HorizontalPodAutoscaler scales on — {"metric": "cpu-utilization",
+/// For inference with min below max: what the HorizontalPodAutoscaler scales on — {"metric": "cpu-utilization",
 /// "targetCpuUtilizationPercent": 70} (the default), or a Prometheus-adapter per-pod metric such as queue length or in-flight
 /// requests: {"metric": "pods-metric", "metricName": "inference_queue_length", "targetAverageValue": "10"}.
 /// </param>
@@ -42,7 +42,7 @@ public sealed record PlacementModelResponse(string Name, int Version, string Dig
 /// <param name="Min">Replicas always running (1 or more).</param>
 /// <param name="Max">
 /// Upper bound for autoscaling (≥ min; defaults to min). Quota and pool capacity are reserved for max, so every scale-up
-/// is guaranteed; billing counts only ready replicas. Inference with min &lt; max gets a HorizontalPodAutoscaler.
+/// is guaranteed; billing counts only ready replicas. Inference with min below max gets a HorizontalPodAutoscaler.
 /// </param>
 public sealed record ReplicaBounds(int Min, int? Max = null);
 
@@ -82,7 +82,7 @@ public sealed record PlacementResponse(Guid Id, string Tenant, string Name, Plac
 /// <param name="Interruptible">May run on spot.</param>
 /// <param name="Regions">Allowed regions.</param>
 /// <param name="Model">The model version served, if any.</param>
-/// <param name="Autoscaling">What the autoscaler scales on, when asked for (inference with min &lt; max uses CPU utilisation otherwise).</param>
+/// <param name="Autoscaling">What the autoscaler scales on, when asked for (inference with min below max uses CPU utilisation otherwise).</param>
 public sealed record PlacementSpecResponse(PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env, ReplicaBounds Replicas, PlacementResources Resources, PlacementPriority Priority,
     bool Interruptible, IReadOnlyList<string> Regions, PlacementModelResponse? Model, PlacementAutoscaling? Autoscaling);

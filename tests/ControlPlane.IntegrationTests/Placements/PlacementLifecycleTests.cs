@@ -43,7 +43,7 @@ public sealed class PlacementLifecycleTests(ControlPlaneApp app) : IClassFixture
 
         // The reconciler writes the objects with server-side apply.
         var llm = await client.WaitForPlacementAsync("acme", "llm", p => p.Phase() == "applying"
-            && emulator.Get("v1", "services", "t-acme", "llm") is not null);
+            && emulator.Get("autoscaling/v2", "horizontalpodautoscalers", "t-acme", "llm") is not null);
         // min 2 < max 4: the Deployment leaves its replica count to a HorizontalPodAutoscaler.
         var deployment = emulator.Get("apps/v1", "deployments", "t-acme", "llm")!;
         Assert.Null(deployment["spec"]!["replicas"]);

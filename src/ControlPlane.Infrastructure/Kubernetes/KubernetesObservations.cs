@@ -9,6 +9,7 @@ internal static class KubernetesObservations
 {
     private const string GpuResource = "nvidia.com/gpu";
     private const string MigResourcePrefix = "nvidia.com/mig-";
+    private const int MaxProblemLength = 1000;
 
     /// <summary>Waiting reasons that mean a container will not start without someone changing something.</summary>
     private static readonly HashSet<string> StuckWaitingReasons =
@@ -22,7 +23,7 @@ internal static class KubernetesObservations
         var conditions = deployment.Status?.Conditions ?? [];
         var failure = conditions.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True")
             ?? conditions.FirstOrDefault(c => c.Type == "Progressing" && c.Status == "False");
-        var problem = failure is null ? podProblem : $"{failure.Reason}: {failure.Message}";
+        var problem = failure is null ? podProblem : Bounded($"{failure.Reason}: {failure.Message}");
         return new ObservedWorkload(DesiredReplicas: deployment.Spec?.Replicas ?? 1, ReadyReplicas: deployment.Status?.ReadyReplicas ?? 0,
             Succeeded: false, Failed: false, Message: problem, Problem: problem);
     }
@@ -56,12 +57,18 @@ internal static class KubernetesObservations
         if (statuses.FirstOrDefault(s => s.State?.Waiting?.Reason is { } reason && StuckWaitingReasons.Contains(reason)) is { } stuck)
         {
             var waiting = stuck.State.Waiting;
-            return $"{waiting.Reason}: pod {name} container {stuck.Name}" + (string.IsNullOrEmpty(waiting.Message) ? "" : ": " + waiting.Message);
+            return Bounded($"{waiting.Reason}: pod {name} container {stuck.Name}" + (string.IsNullOrEmpty(waiting.Message) ? "" : ": " + waiting.Message));
         }
 
         var unscheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
-        return unscheduled is null ? null : $"Unschedulable: pod {name}: {unscheduled.Message}";
+        return unscheduled is null ? null : Bounded($"Unschedulable: pod {name}: {unscheduled.Message}");
     }
+
+    /// <summary>
+    /// A cluster's message cut to a length the placement stores whole, so the observer compares it with what it recorded
+    /// (a message shortened on save would look new on every pass). Pod Security lists all violations: well within this.
+    /// </summary>
+    private static string Bounded(string message) => message.Length <= MaxProblemLength ? message : message[..(MaxProblemLength - 1)] + "…";
 
     public static ObservedWorkload Observe(V1Job job, string? podProblem)
     {

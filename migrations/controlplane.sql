@@ -779,56 +779,37 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    CREATE SEQUENCE token_revocation_epochs START WITH 1 INCREMENT BY 1 NO CYCLE;
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ALTER COLUMN runtime_class TYPE character varying(253);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    ALTER TABLE idempotency_records ADD protected_response_body bytea;
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ADD autoscaling jsonb;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    ALTER TABLE budgets ADD operator_owned boolean NOT NULL DEFAULT FALSE;
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE node_pools ADD missing_runtime_classes jsonb NOT NULL DEFAULT '[]';
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    CREATE TABLE token_revocations (
-        principal character varying(300) NOT NULL,
-        epoch bigint NOT NULL,
-        revoked_at timestamp with time zone NOT NULL,
-        CONSTRAINT pk_token_revocations PRIMARY KEY (principal)
-    );
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    UPDATE placements SET runtime_class = lower(runtime_class) WHERE runtime_class IS NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    CREATE INDEX ix_token_revocations_revoked_at ON token_revocations (revoked_at);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
-    DELETE FROM idempotency_records WHERE response_body LIKE '%"clientSecret"%';
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
     INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261129203708_IdentityHardening', '10.0.15');
+    VALUES ('20261129204319_KubernetesRealism', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

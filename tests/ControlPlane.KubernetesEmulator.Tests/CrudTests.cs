@@ -123,7 +123,7 @@ public sealed class CrudTests : EmulatorTestBase
         await Client.BatchV1.CreateNamespacedJobAsync(new V1Job
         {
             Metadata = new V1ObjectMeta { Name = "train" },
-            Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "trainer" }] } } },
+            Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { RestartPolicy = "Never", Containers = [new V1Container { Name = "main", Image = "trainer" }] } } },
         }, Namespace);
 
         Emulator.SetJobSucceeded(Namespace, "train", 1);

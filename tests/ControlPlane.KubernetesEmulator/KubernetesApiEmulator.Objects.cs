@@ -50,24 +50,55 @@ public sealed partial class KubernetesApiEmulator
         ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = ToJson(labels) },
     });
 
-    /// <summary>Creates or replaces a Ready node with the given allocatable (and capacity) resources, e.g. <c>nvidia.com/gpu: "8"</c>.</summary>
-    public JsonObject PutNode(string name, IReadOnlyDictionary<string, string> allocatable, IReadOnlyDictionary<string, string>? labels = null) => Put(new JsonObject
+    /// <summary>Creates or replaces a node with the given allocatable (and capacity) resources, e.g. <c>nvidia.com/gpu: "8"</c>.</summary>
+    /// <param name="ready">The node's Ready condition (false: the kubelet stopped reporting, NotReady).</param>
+    /// <param name="cordoned">spec.unschedulable, as <c>kubectl cordon</c> sets it.</param>
+    public JsonObject PutNode(string name, IReadOnlyDictionary<string, string> allocatable, IReadOnlyDictionary<string, string>? labels = null,
+        bool ready = true, bool cordoned = false) => Put(new JsonObject
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Node",
         ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = ToJson(labels) },
+        ["spec"] = cordoned ? new JsonObject { ["unschedulable"] = true } : null,
         ["status"] = new JsonObject
         {
             ["allocatable"] = ToJson(allocatable),
             ["capacity"] = ToJson(allocatable),
-            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" }),
         },
     });
 
-    /// <summary>Simulates the Deployment controller: the rollout of the current generation has <paramref name="readyReplicas"/> ready pods.</summary>
+    /// <summary>Creates or replaces a RuntimeClass, as a cluster administrator installing a sandbox runtime would.</summary>
+    public JsonObject PutRuntimeClass(string name, string handler) => Put(new JsonObject
+    {
+        ["apiVersion"] = "node.k8s.io/v1",
+        ["kind"] = "RuntimeClass",
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["handler"] = handler,
+    });
+
+    /// <summary>Deletes an object as someone with cluster access would; false when it did not exist.</summary>
+    public bool Delete(string apiVersion, string resource, string? ns, string name)
+    {
+        var key = ObjectKey.For(ResourceCatalog.Require(apiVersion, resource), ns, name);
+        if (_state.Store.Get(key) is null)
+        {
+            return false;
+        }
+
+        _state.Store.Delete(key);
+        return true;
+    }
+
+    /// <summary>
+    /// Simulates the Deployment controller and the kubelet: the rollout of the current generation has
+    /// <paramref name="readyReplicas"/> ready pods — or none while admission refuses its pods (ReplicaFailure), since
+    /// pods that were never created cannot become ready.
+    /// </summary>
     public JsonObject SetDeploymentReadyReplicas(string ns, string name, int readyReplicas) =>
         Modify("apps/v1", "deployments", ns, name, deployment =>
         {
+            readyReplicas = _state.ReplicaSets.Refusal(deployment) is null ? readyReplicas : 0;
             var status = StatusOf(deployment);
             status["observedGeneration"] = deployment["metadata"]?["generation"]?.DeepClone();
             status["replicas"] = readyReplicas;

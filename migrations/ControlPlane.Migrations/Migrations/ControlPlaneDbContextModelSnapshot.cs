@@ -383,6 +383,11 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("mig_profiles");
 
+                    b.Property<string>("MissingRuntimeClasses")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("missing_runtime_classes");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -641,6 +646,10 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("args");
 
+                    b.Property<string>("Autoscaling")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("autoscaling");
+
                     b.Property<Guid>("ClusterId")
                         .HasColumnType("uuid")
                         .HasColumnName("cluster_id");
@@ -776,8 +785,8 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnName("regions");
 
                     b.Property<string>("RuntimeClass")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
                         .HasColumnName("runtime_class");
 
                     b.Property<string>("Tenant")

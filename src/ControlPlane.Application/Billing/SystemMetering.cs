@@ -139,7 +139,7 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             foreach (var (minute, seconds) in Accrual.SecondsPerMinute(intervals, from, to))
             {
                 records.Add(Measured(placement.TenantId, $"gpu/{placement.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name, minute,
-                    seconds * placement.ReservedUnits, dimensions));
+                    seconds * placement.ReadyUnits, dimensions));
             }
         }
 

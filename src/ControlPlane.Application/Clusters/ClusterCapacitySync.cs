@@ -6,8 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Clusters;
 
 /// <summary>
-/// Reads a cluster's Nodes and updates its pools' capacity: a node belongs to a pool when it carries all of the pool's
-/// labels; ready nodes are counted, GPUs per node and MIG slices come from allocatable nvidia.com/gpu and nvidia.com/mig-*.
+/// Keeps the control plane's view of a cluster true: first re-applies the cluster-scoped objects it owns (PriorityClasses,
+/// repairing drift), then reads the Nodes and RuntimeClasses. A node belongs to a pool when it carries all of the pool's
+/// labels; only ready, uncordoned nodes count, GPUs per node and MIG slices come from allocatable nvidia.com/gpu and
+/// nvidia.com/mig-*. A pool whose declared runtime class the cluster lacks becomes unschedulable, with the reason.
 /// </summary>
 public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gateway, ClusterConnections connections, AuditTrail audit,
     TimeProvider clock)
@@ -52,9 +54,13 @@ public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gate
     {
         var now = clock.GetUtcNow();
         IReadOnlyList<ClusterNode> nodes;
+        IReadOnlySet<string> runtimeClasses;
         try
         {
-            nodes = await gateway.ListNodesAsync(connections.For(cluster), cancellationToken);
+            var connection = connections.For(cluster);
+            await gateway.ApplyClusterObjectsAsync(connection, ControlPlanePriorityClasses.All, cancellationToken);
+            nodes = await gateway.ListNodesAsync(connection, cancellationToken);
+            runtimeClasses = await gateway.ListRuntimeClassesAsync(connection, cancellationToken);
         }
         catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException)
         {
@@ -64,11 +70,19 @@ public sealed class ClusterCapacitySync(IControlPlaneDb db, IClusterGateway gate
 
         foreach (var pool in await db.NodePools.Where(p => p.ClusterId == cluster.Id).ToListAsync(cancellationToken))
         {
-            var members = nodes.Where(n => n.Ready && pool.Labels.Count > 0
+            pool.ObservedRuntimeClasses(runtimeClasses, now);
+            var labelled = nodes.Where(n => pool.Labels.Count > 0
                 && pool.Labels.All(label => n.Labels.TryGetValue(label.Key, out var value) && value == label.Value)).ToList();
-            if (members.Count == 0)
+            if (labelled.Count == 0)
             {
                 continue; // no node carries the pool's labels: keep the declared shape rather than zero it
+            }
+
+            var members = labelled.Where(n => n.Schedulable).ToList();
+            if (members.Count == 0)
+            {
+                pool.ObservedCapacity(0, pool.GpusPerNode, [], now); // every node is NotReady or cordoned: nothing to place on
+                continue;
             }
 
             var gpusPerNode = (int)members.Max(n => n.AllocatableGpus);

@@ -28,8 +28,9 @@ public sealed record ClusterStatusResponse(bool Reachable, DateTimeOffset? LastS
 /// <param name="Kubeconfig">A kubeconfig (YAML), instead of URL + token + CA.</param>
 /// <param name="DedicatedTenant">Physical isolation: dedicate the cluster to this tenant.</param>
 /// <param name="ServiceAccountIssuer">
-/// The cluster's service-account token issuer (`kubectl get --raw /.well-known/openid-configuration | jq -r .issuer`):
-/// pods of this cluster may then exchange their projected tokens at /connect/token. Unique across clusters.
+/// The cluster's service-account token issuer: pods of this cluster may then exchange their projected tokens at
+/// /connect/token. Unique across clusters. When absent it is discovered from the cluster's
+/// /.well-known/openid-configuration at registration; an empty string registers none (no workload token exchange).
 /// </param>
 public sealed record CreateClusterRequest(string Name, string Region, string? ApiServerUrl = null, string? BearerToken = null,
     string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null);

@@ -19,7 +19,8 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
         errors.AddIf(!ResourceName.IsValid(request.Region), "region", "a region " + ResourceName.Rule);
         var url = ValidateCredentials(errors, request.ApiServerUrl, request.BearerToken, request.CaCertificatePem, request.Kubeconfig);
-        ValidateIssuer(errors, request.ServiceAccountIssuer);
+        var noIssuer = request.ServiceAccountIssuer is { Length: 0 };
+        ValidateIssuer(errors, noIssuer ? null : request.ServiceAccountIssuer);
         errors.ThrowIfAny();
         await db.EnsureTenantFieldAsync("dedicatedTenant", request.DedicatedTenant, cancellationToken);
         if (await db.Clusters.AnyAsync(c => c.Name == request.Name, cancellationToken))
@@ -27,11 +28,13 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             throw new ConflictException("already-exists", $"A cluster named '{request.Name}' already exists.");
         }
 
-        await EnsureIssuerFreeAsync(request.ServiceAccountIssuer, request.Name, cancellationToken);
+        var issuer = noIssuer ? null : request.ServiceAccountIssuer;
+        await EnsureIssuerFreeAsync(issuer, request.Name, cancellationToken);
 
         var cluster = Cluster.Register(request.Name, request.Region, url,
             connections.Protect(new ClusterCredentials(request.BearerToken, request.CaCertificatePem, request.Kubeconfig)),
-            request.DedicatedTenant, request.ServiceAccountIssuer, clock.GetUtcNow());
+            request.DedicatedTenant, issuer, clock.GetUtcNow());
+        await PrepareAsync(cluster, discoverIssuer: request.ServiceAccountIssuer is null, cancellationToken);
         db.Clusters.Add(cluster);
         audit.Record("cluster.create", $"clusters/{cluster.Name}", null);
         await db.SaveChangesAsync(cancellationToken);
@@ -107,6 +110,38 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         db.Clusters.Remove(cluster);
         audit.Record("cluster.delete", $"clusters/{name}", null);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Registration talks to the cluster once: it applies the PriorityClasses placements need (before any placement can
+    /// land there) and, unless the operator gave one, discovers the service-account issuer from the cluster's
+    /// /.well-known/openid-configuration. A cluster that cannot be reached is still registered, as unreachable with the
+    /// reason; the periodic sync applies the PriorityClasses once it answers, and the issuer can be set with a PATCH.
+    /// </summary>
+    private async Task PrepareAsync(Cluster cluster, bool discoverIssuer, CancellationToken cancellationToken)
+    {
+        var connection = connections.For(cluster);
+        try
+        {
+            await gateway.ApplyClusterObjectsAsync(connection, ControlPlanePriorityClasses.All, cancellationToken);
+            if (discoverIssuer)
+            {
+                var issuer = await gateway.DiscoverServiceAccountIssuerAsync(connection, cancellationToken);
+                var errors = new FieldErrors();
+                ValidateIssuer(errors, issuer);
+                if (!errors.IsEmpty)
+                {
+                    throw new ClusterRejectedException($"Cluster '{cluster.Name}' announced an unusable service-account issuer '{issuer}'.");
+                }
+
+                await EnsureIssuerFreeAsync(issuer, cluster.Name, cancellationToken);
+                cluster.Update(null, null, null, null, false, issuer, false, clock.GetUtcNow());
+            }
+        }
+        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterRejectedException)
+        {
+            cluster.SyncFailed(ex.Message, clock.GetUtcNow());
+        }
     }
 
     internal async Task<Cluster> LoadAsync(string name, CancellationToken cancellationToken, bool tracking = false)

@@ -16,16 +16,27 @@ namespace ControlPlane.Application.Clusters;
 /// <param name="Purposes">What the pool serves: training, inference, realtime, batch.</param>
 /// <param name="Taints">Taints of the nodes; placements get matching tolerations.</param>
 /// <param name="Labels">Node labels, used as the placements' nodeSelector.</param>
-/// <param name="RuntimeClasses">Sandbox runtimes offered (gvisor, kata); a pool offering any is reserved for strong-isolation tenants.</param>
+/// <param name="RuntimeClasses">
+/// Sandbox runtime classes offered, named as the cluster's RuntimeClass objects (kata-qemu-nvidia-gpu, gvisor, …); a pool
+/// offering any is reserved for strong-isolation tenants.
+/// </param>
 /// <param name="DedicatedTenant">Only this tenant may use the pool.</param>
 /// <param name="PricePerGpuHour">Price of one GPU-hour (exact decimal).</param>
 /// <param name="Capacity">Totals and reservations.</param>
+/// <param name="Status">Whether the scheduler places on it, as the last capacity sync found the cluster.</param>
 /// <param name="CreatedAt">Creation time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
 public sealed record NodePoolResponse(Guid Id, string Cluster, string Name, string GpuModel, int GpuMemoryGiB, int GpusPerNode,
     int NodeCount, IReadOnlyList<MigLayout> MigProfiles, CapacityType CapacityType, IReadOnlyList<PoolPurpose> Purposes,
-    IReadOnlyList<NodeTaint> Taints, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<RuntimeClass> RuntimeClasses,
-    string? DedicatedTenant, decimal PricePerGpuHour, NodePoolCapacityResponse Capacity, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyList<NodeTaint> Taints, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> RuntimeClasses,
+    string? DedicatedTenant, decimal PricePerGpuHour, NodePoolCapacityResponse Capacity, NodePoolStatusResponse Status,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>Whether the scheduler places on a pool.</summary>
+/// <param name="State">schedulable, or unschedulable when the cluster lacks something its pods need.</param>
+/// <param name="Reason">Why it is unschedulable.</param>
+/// <param name="MissingRuntimeClasses">Declared runtime classes the cluster has no RuntimeClass object for.</param>
+public sealed record NodePoolStatusResponse(NodePoolState State, string? Reason, IReadOnlyList<string> MissingRuntimeClasses);
 
 /// <summary>Capacity of a pool.</summary>
 /// <param name="TotalGpus">GPUs per node × nodes.</param>
@@ -44,13 +55,13 @@ public sealed record NodePoolCapacityResponse(int TotalGpus, int AllocatedGpus, 
 /// <param name="Purposes">training, inference, realtime, batch (at least one).</param>
 /// <param name="Taints">Node taints.</param>
 /// <param name="Labels">Node labels, used as nodeSelector.</param>
-/// <param name="RuntimeClasses">gvisor, kata.</param>
+/// <param name="RuntimeClasses">Sandbox runtime classes by the cluster's names (e.g. kata-qemu-nvidia-gpu, gvisor); each must exist in the cluster.</param>
 /// <param name="DedicatedTenant">Reserve the pool for one tenant.</param>
 /// <param name="PricePerGpuHour">Price per GPU-hour, at most 6 decimals.</param>
 public sealed record CreateNodePoolRequest(string Name, string GpuModel, int? GpuMemoryGiB, int? GpusPerNode, int? NodeCount,
     IReadOnlyList<MigLayout>? MigProfiles = null, CapacityType? CapacityType = null, IReadOnlyList<PoolPurpose>? Purposes = null,
     IReadOnlyList<NodeTaint>? Taints = null, IReadOnlyDictionary<string, string>? Labels = null,
-    IReadOnlyList<RuntimeClass>? RuntimeClasses = null, string? DedicatedTenant = null, decimal? PricePerGpuHour = null);
+    IReadOnlyList<string>? RuntimeClasses = null, string? DedicatedTenant = null, decimal? PricePerGpuHour = null);
 
 /// <summary>Changes a node pool; absent fields stay. Capacity cannot shrink below what placements hold.</summary>
 /// <param name="NodeCount">New node count.</param>
@@ -64,4 +75,4 @@ public sealed record CreateNodePoolRequest(string Name, string GpuModel, int? Gp
 /// <param name="PricePerGpuHour">New price per GPU-hour.</param>
 public sealed record UpdateNodePoolRequest(int? NodeCount = null, int? GpusPerNode = null, IReadOnlyList<MigLayout>? MigProfiles = null,
     IReadOnlyList<PoolPurpose>? Purposes = null, IReadOnlyList<NodeTaint>? Taints = null, IReadOnlyDictionary<string, string>? Labels = null,
-    IReadOnlyList<RuntimeClass>? RuntimeClasses = null, string? DedicatedTenant = null, decimal? PricePerGpuHour = null);
+    IReadOnlyList<string>? RuntimeClasses = null, string? DedicatedTenant = null, decimal? PricePerGpuHour = null);

@@ -118,7 +118,8 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
 
     internal static NodePoolResponse ToResponse(NodePool p, string cluster) => new(p.Id, cluster, p.Name, p.GpuModel, p.GpuMemoryGiB,
         p.GpusPerNode, p.NodeCount, p.MigProfiles, p.CapacityType, p.Purposes, p.Taints, p.Labels, p.RuntimeClasses, p.DedicatedTenant,
-        p.PricePerGpuHour, new NodePoolCapacityResponse(p.TotalGpus, p.AllocatedGpus, p.AllocatedMigSlices), p.CreatedAt, p.UpdatedAt);
+        p.PricePerGpuHour, new NodePoolCapacityResponse(p.TotalGpus, p.AllocatedGpus, p.AllocatedMigSlices),
+        new NodePoolStatusResponse(p.State, p.UnschedulableReason, p.MissingRuntimeClasses), p.CreatedAt, p.UpdatedAt);
 
     private static void ValidateShape(FieldErrors errors, NodePoolShape shape)
     {
@@ -146,6 +147,13 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
             errors.AddIf(string.IsNullOrEmpty(taint.Key) || Labels.Validate(new Dictionary<string, string> { [taint.Key] = taint.Value ?? "" }).Any(),
                 $"taints[{i}]", "key and value follow Kubernetes label syntax");
             errors.AddIf(!TaintEffects.Contains(taint.Effect), $"taints[{i}].effect", "NoSchedule, PreferNoSchedule or NoExecute");
+        }
+
+        for (var i = 0; i < shape.RuntimeClasses.Count; i++)
+        {
+            // RuntimeClass names are DNS subdomains, as every cluster-scoped object name.
+            errors.AddIf(!ResourceName.IsSubdomain(shape.RuntimeClasses[i]), $"runtimeClasses[{i}]",
+                "the name of a RuntimeClass in the cluster: lower-case letters, digits, '-' and '.', at most 253 characters");
         }
 
         foreach (var (key, problem) in Labels.Validate(shape.Labels))

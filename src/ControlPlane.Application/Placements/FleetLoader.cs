@@ -35,6 +35,7 @@ public sealed class FleetLoader(IControlPlaneDb db)
             CapacityType = r.pool.CapacityType,
             Purposes = r.pool.Purposes,
             RuntimeClasses = r.pool.RuntimeClasses,
+            MissingRuntimeClasses = r.pool.MissingRuntimeClasses,
             DedicatedTenant = r.pool.DedicatedTenant,
             PricePerGpuHour = r.pool.PricePerGpuHour,
         }));

@@ -152,7 +152,8 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         Tier = tenant.IsolationTier,
         Kind = spec.Kind,
         Gpu = spec.MigProfile is null ? GpuRequest.WholeGpus(spec.GpuModel!, spec.GpusPerReplica) : GpuRequest.Mig(spec.MigProfile),
-        Replicas = spec.MinReplicas,
+        // Capacity and quota are reserved for the upper bound: the autoscaler's bursts are guaranteed, never overcommitted.
+        Replicas = spec.MaxReplicas,
         Interruptible = spec.Interruptible,
         AllowedRegions = spec.Regions,
         TenantAllowedRegions = tenant.AllowedRegions,

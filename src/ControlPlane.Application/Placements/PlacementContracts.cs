@@ -10,16 +10,21 @@ namespace ControlPlane.Application.Placements;
 /// <param name="Command">Container entrypoint override.</param>
 /// <param name="Args">Container arguments.</param>
 /// <param name="Env">Environment variables.</param>
-/// <param name="Replicas">Replica bounds; capacity is reserved for the minimum.</param>
+/// <param name="Replicas">Replica bounds; quota and capacity are reserved for the maximum.</param>
 /// <param name="Resources">GPUs per replica (model + count, or a MIG profile), plus cpu and memory.</param>
 /// <param name="Priority">critical, high, normal (default) or low.</param>
 /// <param name="Interruptible">May run on spot capacity.</param>
 /// <param name="Regions">Regions allowed for this placement (within the tenant's allowed regions).</param>
 /// <param name="Model">For inference: the model version to serve, by number or alias (resolved to a digest at admission).</param>
+/// <param name="Autoscaling">
+/// For inference with min below max: what the HorizontalPodAutoscaler scales on — {"metric": "cpu-utilization",
+/// "targetCpuUtilizationPercent": 70} (the default), or a Prometheus-adapter per-pod metric such as queue length or in-flight
+/// requests: {"metric": "pods-metric", "metricName": "inference_queue_length", "targetAverageValue": "10"}.
+/// </param>
 public sealed record CreatePlacementRequest(string Name, PlacementKind? Kind, string Image, IReadOnlyList<string>? Command = null,
     IReadOnlyList<string>? Args = null, IReadOnlyDictionary<string, string>? Env = null, ReplicaBounds? Replicas = null,
     PlacementResources? Resources = null, PlacementPriority? Priority = null, bool Interruptible = false, IReadOnlyList<string>? Regions = null,
-    PlacementModelReference? Model = null);
+    PlacementModelReference? Model = null, PlacementAutoscaling? Autoscaling = null);
 
 /// <summary>A model version of the tenant: give the version number or an alias.</summary>
 /// <param name="Name">The model's name.</param>
@@ -34,8 +39,11 @@ public sealed record PlacementModelReference(string Name, int? Version = null, s
 public sealed record PlacementModelResponse(string Name, int Version, string Digest);
 
 /// <summary>Replica bounds.</summary>
-/// <param name="Min">Replicas to run and reserve capacity for (1 or more).</param>
-/// <param name="Max">Upper bound for autoscaling (≥ min); defaults to min.</param>
+/// <param name="Min">Replicas always running (1 or more).</param>
+/// <param name="Max">
+/// Upper bound for autoscaling (≥ min; defaults to min). Quota and pool capacity are reserved for max, so every scale-up
+/// is guaranteed; billing counts only ready replicas. Inference with min below max gets a HorizontalPodAutoscaler.
+/// </param>
 public sealed record ReplicaBounds(int Min, int? Max = null);
 
 /// <summary>What one replica needs: whole GPUs of a model, or one MIG slice of a profile.</summary>
@@ -74,21 +82,22 @@ public sealed record PlacementResponse(Guid Id, string Tenant, string Name, Plac
 /// <param name="Interruptible">May run on spot.</param>
 /// <param name="Regions">Allowed regions.</param>
 /// <param name="Model">The model version served, if any.</param>
+/// <param name="Autoscaling">What the autoscaler scales on, when asked for (inference with min below max uses CPU utilisation otherwise).</param>
 public sealed record PlacementSpecResponse(PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env, ReplicaBounds Replicas, PlacementResources Resources, PlacementPriority Priority,
-    bool Interruptible, IReadOnlyList<string> Regions, PlacementModelResponse? Model);
+    bool Interruptible, IReadOnlyList<string> Regions, PlacementModelResponse? Model, PlacementAutoscaling? Autoscaling);
 
 /// <summary>The status of a placement.</summary>
 /// <param name="Phase">pending, applying, running, degraded, failed, succeeded, terminating or terminated.</param>
 /// <param name="Cluster">The cluster chosen.</param>
 /// <param name="NodePool">The node pool chosen.</param>
-/// <param name="RuntimeClass">The sandbox runtime (strong isolation), if any.</param>
+/// <param name="RuntimeClass">The sandbox runtime class (strong isolation), as the cluster names it, if any.</param>
 /// <param name="HourlyPrice">Price per hour of the reserved GPUs at admission.</param>
 /// <param name="ReadyReplicas">Replicas the cluster reports ready.</param>
 /// <param name="Message">The latest reason or error.</param>
 /// <param name="Decision">The scheduling decision: every pool with its verdict.</param>
 /// <param name="Transitions">Every phase change with its time.</param>
-public sealed record PlacementStatusResponse(PlacementPhase Phase, string Cluster, string NodePool, RuntimeClass? RuntimeClass,
+public sealed record PlacementStatusResponse(PlacementPhase Phase, string Cluster, string NodePool, string? RuntimeClass,
     decimal HourlyPrice, int ReadyReplicas, string? Message, SchedulingDecisionView Decision, IReadOnlyList<PhaseTransitionResponse> Transitions);
 
 /// <summary>One phase change.</summary>
@@ -105,7 +114,7 @@ public sealed record PhaseTransitionResponse(PlacementPhase Phase, DateTimeOffse
 /// <param name="HourlyPrice">Hourly price of the request on the chosen pool.</param>
 /// <param name="Candidates">Every pool considered, with its verdict (accepted first, by rank).</param>
 /// <param name="OmittedCandidates">Rejected pools left out of this list to bound its size.</param>
-public sealed record SchedulingDecisionView(SchedulingOutcome Outcome, string? Cluster, string? NodePool, RuntimeClass? RuntimeClass,
+public sealed record SchedulingDecisionView(SchedulingOutcome Outcome, string? Cluster, string? NodePool, string? RuntimeClass,
     decimal? HourlyPrice, IReadOnlyList<CandidateView> Candidates, int OmittedCandidates);
 
 /// <summary>One pool's verdict.</summary>

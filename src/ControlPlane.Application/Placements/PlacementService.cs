@@ -178,7 +178,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
         new PlacementSpecResponse(p.Kind, p.Image, p.Command, p.Args, p.Env, new ReplicaBounds(p.MinReplicas, p.MaxReplicas),
             new PlacementResources(p.GpuModel, p.MigProfile is null ? p.GpusPerReplica : null, p.MigProfile, p.Cpu, p.Memory),
             p.Priority, p.Interruptible, p.Regions,
-            p.ModelDigest is null ? null : new PlacementModelResponse(p.ModelName!, p.ModelVersion!.Value, p.ModelDigest)),
+            p.ModelDigest is null ? null : new PlacementModelResponse(p.ModelName!, p.ModelVersion!.Value, p.ModelDigest), p.Autoscaling),
         new PlacementStatusResponse(p.Phase, p.ClusterName, p.NodePoolName, p.RuntimeClass, p.HourlyPrice, p.ReadyReplicas, p.Message,
             JsonSerializer.Deserialize<SchedulingDecisionView>(p.Decision, PlacementAdmission.DecisionJson)!,
             [.. transitions.Select(t => new PhaseTransitionResponse(t.Phase, t.At, t.Message))]),

@@ -43,6 +43,9 @@ internal static partial class PlacementValidation
 
         errors.AddIf(request.Model is not null && request.Kind is not (null or PlacementKind.Inference), "model",
             "only inference placements serve a model version");
+        errors.AddIf(request.Kind is PlacementKind.Training or PlacementKind.Batch && replicas.Max is { } jobMax && jobMax != replicas.Min,
+            "replicas.max", "training and batch placements run exactly min replicas; autoscaling bounds are for inference");
+        ValidateAutoscaling(errors, request.Autoscaling, request.Kind);
         for (var i = 0; i < (request.Regions?.Count ?? 0); i++)
         {
             errors.AddIf(!ResourceName.IsValid(request.Regions![i]), $"regions[{i}]", "a region " + ResourceName.Rule);
@@ -54,7 +57,31 @@ internal static partial class PlacementValidation
             resources!.MigProfile is null ? resources.GpuModel!.ToLowerInvariant() : null,
             resources.MigProfile is null ? resources.GpusPerReplica ?? 1 : 1, resources.MigProfile?.ToLowerInvariant(),
             resources.Cpu, resources.Memory, request.Priority ?? PlacementPriority.Normal, request.Interruptible,
-            request.Regions ?? []);
+            request.Regions ?? [], request.Autoscaling);
+    }
+
+    /// <summary>CPU utilisation needs only its target (default 70 %); a pods metric needs its name and an average value.</summary>
+    private static void ValidateAutoscaling(FieldErrors errors, PlacementAutoscaling? autoscaling, PlacementKind? kind)
+    {
+        if (autoscaling is null)
+        {
+            return;
+        }
+
+        errors.AddIf(kind is not (null or PlacementKind.Inference), "autoscaling", "only inference placements autoscale");
+        if (autoscaling.Metric == AutoscalingMetric.CpuUtilization)
+        {
+            errors.AddIf(autoscaling.TargetCpuUtilizationPercent is < 1 or > 100, "autoscaling.targetCpuUtilizationPercent", "must be between 1 and 100");
+            errors.AddIf(autoscaling.MetricName is not null || autoscaling.TargetAverageValue is not null, "autoscaling.metricName",
+                "metricName and targetAverageValue are for metric pods-metric");
+            return;
+        }
+
+        errors.AddIf(autoscaling.TargetCpuUtilizationPercent is not null, "autoscaling.targetCpuUtilizationPercent", "is for metric cpu-utilization");
+        errors.AddIf(autoscaling.MetricName is null || autoscaling.MetricName.Length > 200 || !MetricName().IsMatch(autoscaling.MetricName),
+            "autoscaling.metricName", "is required: the per-pod metric's name as the Prometheus adapter serves it, e.g. inference_queue_length");
+        errors.AddIf(autoscaling.TargetAverageValue is null || !Quantity().IsMatch(autoscaling.TargetAverageValue), "autoscaling.targetAverageValue",
+            "is required: the average per pod to hold, a Kubernetes quantity such as 10 or 500m");
     }
 
     public static void ValidateReplicas(FieldErrors errors, ReplicaBounds replicas)
@@ -81,6 +108,9 @@ internal static partial class PlacementValidation
         errors.AddIf(resources.Cpu is not null && !Quantity().IsMatch(resources.Cpu), "resources.cpu", "a Kubernetes quantity such as 500m or 8");
         errors.AddIf(resources.Memory is not null && !Quantity().IsMatch(resources.Memory), "resources.memory", "a Kubernetes quantity such as 64Gi");
     }
+
+    [GeneratedRegex("^[a-zA-Z_:][a-zA-Z0-9_:]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex MetricName();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvName();

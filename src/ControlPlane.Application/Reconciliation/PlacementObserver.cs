@@ -9,10 +9,20 @@ using Microsoft.Extensions.Logging;
 namespace ControlPlane.Application.Reconciliation;
 
 /// <summary>
-/// Reads back what the clusters report for applied placements — one LIST per cluster — and records what changed:
-/// ready replicas and the phase (running, degraded, succeeded, failed), each transition with its time. A workload that
-/// vanished from the cluster is applied again.
+/// Reads back what the clusters report for applied placements — a few LISTs per cluster — and records what changed:
+/// ready replicas, the phase and the cluster's reason, each transition with its time. A workload that vanished from the
+/// cluster is applied again.
 /// </summary>
+/// <remarks>
+/// The phase rule. <c>failed</c> is terminal and gives the reservation back, so it is kept for what the cluster will
+/// never retry: a Job's Failed condition (its backoff limit reached) — or, at apply time, a refusal of the objects.
+/// Everything the cluster keeps retrying is <c>degraded</c>, with the cluster's own message: a Deployment's
+/// ReplicaFailure (pods refused, e.g. a missing PriorityClass or a Pod Security violation) or Progressing=False
+/// (ProgressDeadlineExceeded), a pod waiting in ImagePullBackOff, ErrImagePull, CrashLoopBackOff or
+/// CreateContainerConfigError, or unschedulable — and fewer ready replicas than the minimum after having run.
+/// <c>running</c> once at least the minimum is ready and the cluster reports no problem; until then it stays
+/// <c>applying</c>. Every phase change is a transition, and so is every new reason while degraded.
+/// </remarks>
 public sealed class PlacementObserver(
     IControlPlaneDb db, IClusterGateway gateway, ClusterConnections connections, CapacityLedger ledger, TimeProvider clock,
     ILogger<PlacementObserver> logger)
@@ -37,7 +47,7 @@ public sealed class PlacementObserver(
 
         return placements
             .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p)))))
-            .Where(x => x.Workload is null || Next(x.p, x.Workload) != x.p.Phase || x.Workload.ReadyReplicas != x.p.ReadyReplicas)
+            .Where(x => x.Workload is null || Assess(x.p, x.Workload) != (x.p.Phase, x.p.Message) || x.Workload.ReadyReplicas != x.p.ReadyReplicas)
             .Select(x => (x.p.Id, x.Workload))
             .ToList();
     }
@@ -61,13 +71,14 @@ public sealed class PlacementObserver(
         else if (workload.Succeeded || workload.Failed)
         {
             await ledger.ReleaseAsync(placement, cancellationToken);
-            Record(placement.MoveTo(workload.Succeeded ? PlacementPhase.Succeeded : PlacementPhase.Failed, now,
-                workload.Message ?? (workload.Succeeded ? "the job completed" : "the job failed")));
+            var (phase, message) = Assess(placement, workload);
+            Record(placement.MoveTo(phase, now, message));
         }
         else
         {
             placement.Observed(workload.ReadyReplicas, now);
-            Record(placement.MoveTo(Next(placement, workload), now, $"{workload.ReadyReplicas} of {placement.DesiredReplicas} replicas ready"));
+            var (phase, message) = Assess(placement, workload);
+            Record(placement.Report(phase, message, now));
         }
 
         try
@@ -84,15 +95,31 @@ public sealed class PlacementObserver(
     private IQueryable<Placement> Candidates() =>
         db.Placements.AsNoTracking().Where(p => Observed.Contains(p.Phase) && !db.ReconcileRequests.Any(r => r.PlacementId == p.Id));
 
-    private static PlacementPhase Next(Placement placement, ObservedWorkload workload) =>
-        workload.Succeeded ? PlacementPhase.Succeeded
-        : workload.Failed ? PlacementPhase.Failed
-        : (workload.ReadyReplicas >= placement.DesiredReplicas, placement.Phase) switch
+    /// <summary>The phase and message the cluster's report implies (the rule in the remarks above).</summary>
+    private static (PlacementPhase Phase, string Message) Assess(Placement placement, ObservedWorkload workload)
+    {
+        if (workload.Succeeded || workload.Failed)
         {
-            (true, _) => PlacementPhase.Running,
-            (false, PlacementPhase.Running or PlacementPhase.Degraded) => PlacementPhase.Degraded,
-            _ => placement.Phase,
+            return workload.Succeeded
+                ? (PlacementPhase.Succeeded, workload.Message ?? "the job completed")
+                : (PlacementPhase.Failed, workload.Message ?? "the job failed");
+        }
+
+        if (workload.Problem is { } problem)
+        {
+            return (PlacementPhase.Degraded, problem);
+        }
+
+        var ready = placement.Autoscaled
+            ? $"{workload.ReadyReplicas} replicas ready (autoscaling between {placement.MinReplicas} and {placement.MaxReplicas})"
+            : $"{workload.ReadyReplicas} of {placement.MinReplicas} replicas ready";
+        return (workload.ReadyReplicas >= placement.MinReplicas, placement.Phase) switch
+        {
+            (true, _) => (PlacementPhase.Running, ready),
+            (false, PlacementPhase.Running or PlacementPhase.Degraded) => (PlacementPhase.Degraded, ready),
+            _ => (placement.Phase, ready),
         };
+    }
 
     private static PlacementWorkloadKind WorkloadKindOf(Placement placement) =>
         placement.Kind == PlacementKind.Inference ? PlacementWorkloadKind.Deployment : PlacementWorkloadKind.Job;

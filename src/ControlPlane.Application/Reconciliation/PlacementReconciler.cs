@@ -58,7 +58,7 @@ public sealed class PlacementReconciler(
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == placement.TenantId, cancellationToken);
         var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenant.Id).ToListAsync(cancellationToken);
         var pool = await db.NodePools.AsNoTracking().FirstAsync(p => p.Id == placement.NodePoolId, cancellationToken);
-        var baseline = ManifestBuilder.Baseline(tenant, quotas, options.Value.ObjectStoreEgressCidrs);
+        var baseline = ManifestBuilder.Baseline(tenant, quotas, options.Value);
         try
         {
             if (!baselines.IsCurrent(connection.Name, baseline))

@@ -33,4 +33,28 @@ public sealed class ReconcilerOptions
 
     /// <summary>CIDRs of the object store that tenant namespaces may reach despite default-deny egress.</summary>
     public List<string> ObjectStoreEgressCidrs { get; set; } = [];
+
+    /// <summary>Egress tenant pods get to the control plane (for <see cref="WorkloadTokenEndpoint"/>) despite default deny.</summary>
+    public ControlPlaneEgressOptions ControlPlaneEgress { get; set; } = new();
+}
+
+/// <summary>
+/// Configuration section "Reconciler:ControlPlaneEgress". Empty means: derived from the token endpoint's in-cluster URL.
+/// </summary>
+public sealed class ControlPlaneEgressOptions
+{
+    /// <summary>The port the Helm chart's control-plane pods listen on (its Service maps port 80 to it).</summary>
+    public const int ChartContainerPort = 8080;
+
+    /// <summary>CIDRs of the control plane (when it runs outside the cluster, or behind a load balancer).</summary>
+    public List<string> Cidrs { get; set; } = [];
+
+    /// <summary>Ports to allow; default: the token endpoint URL's port and <see cref="ChartContainerPort"/>.</summary>
+    public List<int> Ports { get; set; } = [];
+
+    /// <summary>Namespace of the control plane's pods; default: from the URL (&lt;service&gt;.&lt;namespace&gt;.svc).</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Labels of the control plane's pods; default: app.kubernetes.io/name=&lt;service&gt;.</summary>
+    public Dictionary<string, string> PodLabels { get; set; } = [];
 }

@@ -27,7 +27,18 @@ public sealed class NodePool
     public List<PoolPurpose> Purposes { get; private set; } = [];
     public List<NodeTaint> Taints { get; private set; } = [];
     public Dictionary<string, string> Labels { get; private set; } = [];
-    public List<RuntimeClass> RuntimeClasses { get; private set; } = [];
+    /// <summary>Sandbox runtime classes, named as the cluster names its RuntimeClass objects.</summary>
+    public List<string> RuntimeClasses { get; private set; } = [];
+
+    /// <summary>Declared runtime classes the cluster had no RuntimeClass object for at the last capacity sync.</summary>
+    public List<string> MissingRuntimeClasses { get; private set; } = [];
+
+    /// <summary>Schedulable unless the cluster lacks one of its runtime classes (pods would be refused there).</summary>
+    public NodePoolState State => MissingRuntimeClasses.Count == 0 ? NodePoolState.Schedulable : NodePoolState.Unschedulable;
+
+    /// <summary>Why the pool is unschedulable, for operators.</summary>
+    public string? UnschedulableReason => MissingRuntimeClasses.Count == 0 ? null
+        : $"the cluster has no RuntimeClass named {string.Join(", ", MissingRuntimeClasses)}; placements are not scheduled here until it exists";
     public string? DedicatedTenant { get; private set; }
     public decimal PricePerGpuHour { get; private set; }
 
@@ -72,6 +83,7 @@ public sealed class NodePool
         Taints = [.. shape.Taints];
         Labels = new Dictionary<string, string>(shape.Labels, StringComparer.Ordinal);
         RuntimeClasses = [.. shape.RuntimeClasses.Distinct()];
+        MissingRuntimeClasses = [.. MissingRuntimeClasses.Intersect(RuntimeClasses)];
         DedicatedTenant = shape.DedicatedTenant;
         PricePerGpuHour = shape.PricePerGpuHour;
         UpdatedAt = now;
@@ -88,6 +100,17 @@ public sealed class NodePool
         }
 
         UpdatedAt = now;
+    }
+
+    /// <summary>What the capacity sync found of the cluster's RuntimeClass objects: the declared ones not among them are missing.</summary>
+    public void ObservedRuntimeClasses(IReadOnlyCollection<string> present, DateTimeOffset now)
+    {
+        var missing = RuntimeClasses.Where(rc => !present.Contains(rc)).ToList();
+        if (!missing.SequenceEqual(MissingRuntimeClasses))
+        {
+            MissingRuntimeClasses = missing;
+            UpdatedAt = now;
+        }
     }
 
     /// <summary>Reserves whole GPUs or MIG slices; the caller holds the row lock and has checked the capacity.</summary>
@@ -131,5 +154,5 @@ public sealed class NodePool
 public sealed record NodePoolShape(
     string GpuModel, int GpuMemoryGiB, int GpusPerNode, int NodeCount, IReadOnlyList<MigLayout> MigProfiles,
     CapacityType CapacityType, IReadOnlyList<PoolPurpose> Purposes, IReadOnlyList<NodeTaint> Taints,
-    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<RuntimeClass> RuntimeClasses, string? DedicatedTenant,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> RuntimeClasses, string? DedicatedTenant,
     decimal PricePerGpuHour);

@@ -12,6 +12,10 @@ public static partial class ResourceName
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength } && Dns1123Label().IsMatch(name);
 
+    /// <summary>True when <paramref name="name"/> is a DNS-1123 subdomain (how Kubernetes names cluster-scoped objects): dot-separated labels, at most 253 characters.</summary>
+    public static bool IsSubdomain(string? name) =>
+        name is { Length: > 0 and <= 253 } && name.Split('.').All(part => part.Length <= MaxLength && Dns1123Label().IsMatch(part));
+
     /// <summary>The sentence a caller sees when a name is not a DNS-1123 label.</summary>
     public const string Rule = "must be a DNS-1123 label: at most 63 lower-case letters, digits or '-', starting and ending with a letter or digit";
 

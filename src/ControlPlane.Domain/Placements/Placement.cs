@@ -10,7 +10,8 @@ public sealed record ResolvedModel(string Name, int Version, string Digest);
 public sealed record PlacementSpec(
     PlacementKind Kind, string Image, IReadOnlyList<string> Command, IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env, int MinReplicas, int MaxReplicas, string? GpuModel, int GpusPerReplica,
-    string? MigProfile, string? Cpu, string? Memory, PlacementPriority Priority, bool Interruptible, IReadOnlyList<string> Regions);
+    string? MigProfile, string? Cpu, string? Memory, PlacementPriority Priority, bool Interruptible, IReadOnlyList<string> Regions,
+    PlacementAutoscaling? Autoscaling = null);
 
 /// <summary>
 /// A tenant's GPU workload (inference deployment, training or batch job): its spec, where the scheduler put it and
@@ -42,6 +43,9 @@ public sealed class Placement
     public bool Interruptible { get; private set; }
     public List<string> Regions { get; private set; } = [];
 
+    /// <summary>How the HorizontalPodAutoscaler scales an inference placement between its bounds; null uses CPU utilisation.</summary>
+    public PlacementAutoscaling? Autoscaling { get; private set; }
+
     /// <summary>The model version it serves, resolved (from a number or an alias) to a digest at admission.</summary>
     public string? ModelName { get; private set; }
     public int? ModelVersion { get; private set; }
@@ -52,7 +56,8 @@ public sealed class Placement
     public string ClusterName { get; private set; } = "";
     public Guid NodePoolId { get; private set; }
     public string NodePoolName { get; private set; } = "";
-    public RuntimeClass? RuntimeClass { get; private set; }
+    /// <summary>The sandbox runtime class it runs under (strong tier), as the cluster names it.</summary>
+    public string? RuntimeClass { get; private set; }
     public decimal HourlyPrice { get; private set; }
 
     /// <summary>The scheduling decision as JSON (every pool with its verdict), kept for explanation.</summary>
@@ -63,11 +68,20 @@ public sealed class Placement
     public DateTimeOffset UpdatedAt { get; private set; }
     public uint Version { get; private set; }
 
-    /// <summary>Desired replicas: the lower autoscaling bound is what capacity is reserved for.</summary>
-    public int DesiredReplicas => MinReplicas;
+    /// <summary>An inference placement with room between its bounds gets a HorizontalPodAutoscaler.</summary>
+    public bool Autoscaled => Kind == PlacementKind.Inference && MinReplicas < MaxReplicas;
 
-    /// <summary>Whole GPUs or MIG slices reserved on the pool and counted against quota.</summary>
-    public int ReservedUnits => DesiredReplicas * (MigProfile is null ? GpusPerReplica : 1);
+    /// <summary>Whole GPUs, or MIG slices, one replica takes.</summary>
+    public int UnitsPerReplica => MigProfile is null ? GpusPerReplica : 1;
+
+    /// <summary>
+    /// Whole GPUs or MIG slices reserved on the pool and counted against quota: for the upper bound, so that every burst
+    /// the autoscaler may make is guaranteed and the pool is never overcommitted.
+    /// </summary>
+    public int ReservedUnits => MaxReplicas * UnitsPerReplica;
+
+    /// <summary>Units of the replicas the cluster last reported ready: what GPU-seconds accrue for (not the reservation).</summary>
+    public int ReadyUnits => ReadyReplicas * UnitsPerReplica;
 
     /// <summary>The quota resource its units count against: gpu.&lt;model&gt; or mig.&lt;profile&gt;.</summary>
     public string GpuQuotaResource => MigProfile is null ? Quotas.QuotaResource.Gpu(GpuModel!) : Quotas.QuotaResource.Mig(MigProfile);
@@ -76,7 +90,7 @@ public sealed class Placement
     public bool HoldsCapacity { get; private set; }
 
     public static (Placement Placement, PlacementTransition Admitted) Admit(Guid tenantId, string tenant, string name, PlacementSpec spec,
-        Guid clusterId, string clusterName, Guid nodePoolId, string nodePoolName, RuntimeClass? runtimeClass, decimal hourlyPrice,
+        Guid clusterId, string clusterName, Guid nodePoolId, string nodePoolName, string? runtimeClass, decimal hourlyPrice,
         string decision, DateTimeOffset now, ResolvedModel? model = null)
     {
         var placement = new Placement
@@ -100,6 +114,7 @@ public sealed class Placement
             Priority = spec.Priority,
             Interruptible = spec.Interruptible,
             Regions = [.. spec.Regions],
+            Autoscaling = spec.Autoscaling,
             ModelName = model?.Name,
             ModelVersion = model?.Version,
             ModelDigest = model?.Digest,
@@ -141,6 +156,16 @@ public sealed class Placement
 
         Phase = phase;
         return PlacementTransition.Of(Id, phase, now, message);
+    }
+
+    /// <summary>
+    /// Takes the phase and message the cluster's state implies. Returns a transition when the phase changes — and, while
+    /// degraded, also when the cluster's reason changes, so the history shows every reason the user was given.
+    /// </summary>
+    public PlacementTransition? Report(PlacementPhase phase, string message, DateTimeOffset now)
+    {
+        var newReason = phase == PlacementPhase.Degraded && Phase == PlacementPhase.Degraded && message != Message;
+        return MoveTo(phase, now, message) ?? (newReason ? PlacementTransition.Of(Id, phase, now, message) : null);
     }
 
     /// <summary>Marks the capacity as given back; false when it already was, so nothing is released twice.</summary>

@@ -12,7 +12,10 @@ public enum PlacementPhase
     /// <summary>The cluster reports every desired replica ready (or the job's pods running).</summary>
     Running,
 
-    /// <summary>Was running; fewer replicas are ready than desired.</summary>
+    /// <summary>
+    /// The cluster reports a problem it keeps retrying (pods refused, image pull or crash loop, unschedulable, rollout
+    /// stuck), with its reason as the message; or fewer than the minimum replicas are ready after having run.
+    /// </summary>
     Degraded,
 
     /// <summary>The cluster refused it for good, or the job failed. Capacity and quota are released.</summary>

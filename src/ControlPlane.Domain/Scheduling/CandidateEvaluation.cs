@@ -16,7 +16,7 @@ public sealed class CandidateEvaluation
         NodePoolSnapshot pool,
         int fleetIndex,
         RejectionCode? reasonCode,
-        RuntimeClass? runtimeClass,
+        string? runtimeClass,
         MigProfileCapacity? migProfile,
         long neededUnits,
         long freeUnits,
@@ -50,7 +50,7 @@ public sealed class CandidateEvaluation
     /// <summary>
     /// For a strong-tier request on an accepted pool, the sandbox runtime class it would run under; otherwise null.
     /// </summary>
-    public RuntimeClass? RuntimeClass { get; }
+    public string? RuntimeClass { get; }
 
     /// <summary>
     /// A sentence for humans naming the numbers, e.g.

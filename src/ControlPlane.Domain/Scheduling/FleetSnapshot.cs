@@ -131,14 +131,6 @@ public sealed class FleetSnapshot
             purposes |= (PurposeMask)(1 << (int)pool.Purposes[i]);
         }
 
-        var offersKata = false;
-        var offersGvisor = false;
-        for (var i = 0; i < pool.RuntimeClasses.Count; i++)
-        {
-            offersKata |= pool.RuntimeClasses[i] == RuntimeClass.Kata;
-            offersGvisor |= pool.RuntimeClasses[i] == RuntimeClass.Gvisor;
-        }
-
         int[]? migProfileIds = null;
         if (pool.MigProfiles.Count > 0)
         {
@@ -155,8 +147,7 @@ public sealed class FleetSnapshot
             ModelId = InternModel(pool.GpuModel),
             Purposes = purposes,
             Spot = pool.CapacityType == CapacityType.Spot,
-            OffersKata = offersKata,
-            OffersGvisor = offersGvisor,
+            SandboxOnly = pool.RuntimeClasses.Count > 0,
             DedicatedTenant = pool.DedicatedTenant,
             GpusPerNode = pool.GpusPerNode,
             NodeCount = pool.NodeCount,

@@ -97,9 +97,21 @@ public sealed record NodePoolSnapshot
     }
 
     /// <summary>
-    /// Sandbox runtime classes the pool offers. A pool with any is reserved for strong-isolation tenants.
+    /// Sandbox runtime classes the pool offers, by the names the cluster gives them (<see cref="SandboxRuntimes"/>).
+    /// A pool with any is reserved for strong-isolation tenants.
     /// </summary>
-    public IReadOnlyList<RuntimeClass> RuntimeClasses
+    public IReadOnlyList<string> RuntimeClasses
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    } = [];
+
+    /// <summary>Declared runtime classes the cluster has no RuntimeClass object for (capacity sync): pods would be refused.</summary>
+    public IReadOnlyList<string> MissingRuntimeClasses
     {
         get;
         init

@@ -10,7 +10,7 @@ namespace ControlPlane.Domain.Scheduling;
 /// A pool is refused for the first rule it breaks, lasting rules first, in this order: cluster dedicated to
 /// another tenant; physical tier on a cluster not dedicated to the tenant; soft or strong tier on a cluster
 /// dedicated to the tenant; region; pool dedicated to another tenant; isolation tier; purpose; spot; GPU model
-/// or MIG profile; gVisor limits; a replica larger than a node; the request larger than the whole pool.
+/// or MIG profile; sandbox runtime class missing from the cluster, or gVisor limits; a replica larger than a node; the request larger than the whole pool.
 /// Then the passing ones: cluster unavailable, free capacity.
 /// Accepted pools are ranked by hourly price of the request (lower first), then utilisation after placing
 /// (higher first: bin packing, less fragmentation), then cluster name and pool name (ordinal).
@@ -130,14 +130,13 @@ public static class PlacementScheduler
             mig = snapshot.MigProfiles[position];
         }
 
-        RuntimeClass? runtime = null;
+        string? runtime = null;
         if (request.Tier == IsolationTier.Strong)
         {
-            // Kata when offered: it runs MIG devices and multi-GPU pods, which gVisor does not.
-            runtime = pool.OffersKata ? RuntimeClass.Kata : RuntimeClass.Gvisor;
-            if (runtime == RuntimeClass.Gvisor && (gpu.IsMig || gpu.GpusPerReplica > 1))
+            (runtime, var refusal) = SandboxRuntimes.Choose(snapshot, gpu);
+            if (refusal is { } sandboxCode)
             {
-                return Rejected(context, index, snapshot, RejectionCode.SandboxRuntimeUnsupported);
+                return Rejected(context, index, snapshot, sandboxCode);
             }
         }
 

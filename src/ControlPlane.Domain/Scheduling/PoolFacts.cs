@@ -15,9 +15,8 @@ internal readonly struct PoolFacts
 
     public required bool Spot { get; init; }
 
-    public required bool OffersKata { get; init; }
-
-    public required bool OffersGvisor { get; init; }
+    /// <summary>The pool declares sandbox runtime classes, so only strong-tier placements run on it.</summary>
+    public required bool SandboxOnly { get; init; }
 
     public required string? DedicatedTenant { get; init; }
 
@@ -31,6 +30,4 @@ internal readonly struct PoolFacts
 
     /// <summary>Ids of the MIG profiles offered, parallel to <see cref="NodePoolSnapshot.MigProfiles"/>; null when none.</summary>
     public required int[]? MigProfileIds { get; init; }
-
-    public bool SandboxOnly => OffersKata || OffersGvisor;
 }

@@ -17,7 +17,7 @@ internal static class ReasonText
 
         if (evaluation.ReasonCode is not { } code)
         {
-            var runtime = evaluation.RuntimeClass is { } rc ? string.Create(Inv, $" under {Name(rc)}") : string.Empty;
+            var runtime = evaluation.RuntimeClass is { } rc ? string.Create(Inv, $" under {rc}") : string.Empty;
             return string.Create(Inv,
                 $"{where} can take it{runtime}: {evaluation.NeededUnits} of {Units(evaluation.FreeUnits, "free", pool, mig)}, ") +
                 string.Create(Inv, $"{Money(evaluation.HourlyPrice)} per hour, {evaluation.UtilisationAfterPlacement:0.#%} allocated after placement");
@@ -43,6 +43,8 @@ internal static class ReasonText
             RejectionCode.SandboxRuntimeUnsupported => gpu.IsMig
                 ? string.Create(Inv, $"{where} offers only the gVisor sandbox, which cannot run MIG devices")
                 : string.Create(Inv, $"{where} offers only the gVisor sandbox, which runs at most 1 GPU per replica; {gpu.GpusPerReplica} are needed per replica"),
+            RejectionCode.RuntimeClassMissing => string.Create(Inv,
+                $"{where} declares runtime class {string.Join(", ", pool.MissingRuntimeClasses)}, which cluster {cluster.Name} does not have (no RuntimeClass object); pods would be refused"),
             RejectionCode.ReplicaExceedsNodeSize => string.Create(Inv,
                 $"{where} has {Units(PerNode(pool, mig), null, pool, mig)} per node; one replica needs {gpu.UnitsPerReplica} on a single node"),
             RejectionCode.RequestExceedsPoolSize => string.Create(Inv,
@@ -66,11 +68,11 @@ internal static class ReasonText
 
         if (request.Tier == IsolationTier.Strong)
         {
-            return string.Create(Inv, $"{where} offers no sandbox runtime class (gvisor or kata); strong-tier placements need one");
+            return string.Create(Inv, $"{where} offers no sandbox runtime class (e.g. kata or gvisor); strong-tier placements need one");
         }
 
         return pool.RuntimeClasses.Count > 0
-            ? string.Create(Inv, $"{where} is reserved for strong-tier tenants (runtime classes: {RuntimeClasses(pool.RuntimeClasses)}); soft-tier placements run only on shared pools")
+            ? string.Create(Inv, $"{where} is reserved for strong-tier tenants (runtime classes: {string.Join(", ", pool.RuntimeClasses)}); soft-tier placements run only on shared pools")
             : string.Create(Inv, $"{where} is dedicated to a tenant; soft-tier placements run only on shared pools");
     }
 
@@ -133,17 +135,6 @@ internal static class ReasonText
         return string.Join(", ", names);
     }
 
-    private static string RuntimeClasses(IReadOnlyList<RuntimeClass> classes)
-    {
-        var names = new string[classes.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = Name(classes[i]);
-        }
-
-        return string.Join(", ", names);
-    }
-
     private static string NeededPurposes(PlacementKind kind) => kind switch
     {
         PlacementKind.Inference => "an inference or realtime pool",
@@ -174,13 +165,6 @@ internal static class ReasonText
         IsolationTier.Strong => "strong",
         IsolationTier.Physical => "physical",
         _ => tier.ToString(),
-    };
-
-    private static string Name(RuntimeClass runtimeClass) => runtimeClass switch
-    {
-        RuntimeClass.Gvisor => "gvisor",
-        RuntimeClass.Kata => "kata",
-        _ => runtimeClass.ToString(),
     };
 
     private static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);

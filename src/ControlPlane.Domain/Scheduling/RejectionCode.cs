@@ -25,7 +25,7 @@ public enum RejectionCode
     [JsonStringEnumMemberName("isolation-tier-mismatch")]
     IsolationTierMismatch = 4,
 
-    /// <summary>The pool only offers gVisor, which refuses MIG and multi-GPU replicas.</summary>
+    /// <summary>The pool only offers gVisor runtime classes, which refuse MIG and multi-GPU replicas.</summary>
     [JsonStringEnumMemberName("sandbox-runtime-unsupported")]
     SandboxRuntimeUnsupported = 5,
 
@@ -64,4 +64,8 @@ public enum RejectionCode
     /// <summary>The request needs more GPUs (or MIG slices) than the whole pool has, even empty.</summary>
     [JsonStringEnumMemberName("request-exceeds-pool-size")]
     RequestExceedsPoolSize = 14,
+
+    /// <summary>The cluster has no RuntimeClass object for the pool's sandbox runtime class (capacity sync saw it missing).</summary>
+    [JsonStringEnumMemberName("runtime-class-missing")]
+    RuntimeClassMissing = 15,
 }

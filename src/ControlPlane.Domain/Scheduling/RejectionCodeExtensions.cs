@@ -22,15 +22,18 @@ public static class RejectionCodeExtensions
         RejectionCode.ClusterUnavailable => "cluster-unavailable",
         RejectionCode.ReplicaExceedsNodeSize => "replica-exceeds-node-size",
         RejectionCode.RequestExceedsPoolSize => "request-exceeds-pool-size",
+        RejectionCode.RuntimeClassMissing => "runtime-class-missing",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown rejection code."),
     };
 
     /// <summary>
     /// True for refusals that can go away without the request changing: too little free capacity now,
-    /// or the cluster being unreachable. Every other code is lasting: the pool could never take the request.
+    /// the cluster being unreachable, or a runtime class the cluster's administrator has yet to install. Every other code
+    /// is lasting: the pool could never take the request.
     /// </summary>
     public static bool IsTransient(this RejectionCode code) =>
         code is RejectionCode.InsufficientCapacity
             or RejectionCode.MigCapacityExhausted
-            or RejectionCode.ClusterUnavailable;
+            or RejectionCode.ClusterUnavailable
+            or RejectionCode.RuntimeClassMissing;
 }

@@ -34,6 +34,38 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
 
     public string? KubeconfigProblem(string kubeconfig) => KubeconfigLoader.Problem(kubeconfig);
 
+    public Task ApplyClusterObjectsAsync(ClusterConnection cluster, IReadOnlyList<OwnedPriorityClass> priorityClasses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(priorityClasses);
+        return RunAsync(cluster, "apply the control plane's PriorityClasses", async client =>
+        {
+            var live = (await client.SchedulingV1.ListPriorityClassAsync(cancellationToken: cancellationToken)).Items.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
+            foreach (var owned in priorityClasses)
+            {
+                // value and preemptionPolicy are immutable: a class that drifted there is replaced, not patched.
+                if (live.TryGetValue(owned.Name, out var existing)
+                    && (existing.Value != owned.Value || (existing.PreemptionPolicy ?? "PreemptLowerPriority") != ManifestRenderer.PreemptionPolicy(owned)))
+                {
+                    await DeleteIfPresentAsync(() => client.SchedulingV1.DeletePriorityClassAsync(owned.Name, cancellationToken: cancellationToken));
+                }
+
+                await client.SchedulingV1.PatchPriorityClassAsync(
+                    Apply(ManifestRenderer.PriorityClass(owned)), owned.Name, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlySet<string>> ListRuntimeClassesAsync(ClusterConnection cluster, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlySet<string>>(cluster, "list runtime classes", async client =>
+            (await client.NodeV1.ListRuntimeClassAsync(cancellationToken: cancellationToken)).Items.Select(r => r.Metadata.Name).ToHashSet(StringComparer.Ordinal),
+            cancellationToken);
+
+    public Task<string> DiscoverServiceAccountIssuerAsync(ClusterConnection cluster, CancellationToken cancellationToken) =>
+        RunAsync(cluster, "discover the service-account issuer", client => ServiceAccountIssuerDiscovery.DiscoverAsync(client, cancellationToken),
+            cancellationToken);
+
     public Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseline);
@@ -76,6 +108,19 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
                 Apply(ManifestRenderer.Deployment(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
             await client.CoreV1.PatchNamespacedServiceAsync(
                 Apply(ManifestRenderer.Service(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+            if (manifest.Scaling is null)
+            {
+                // Bounds that became equal: no autoscaler any more, the Deployment's replicas are applied again.
+                await DeleteIfPresentAsync(() => client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(
+                    manifest.Name, ns, cancellationToken: cancellationToken));
+            }
+            else
+            {
+                await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(
+                    Apply(ManifestRenderer.HorizontalPodAutoscaler(manifest)), manifest.Name, ns, fieldManager: FieldManager, force: true,
+                    cancellationToken: cancellationToken);
+            }
+
             return true;
         }, cancellationToken);
     }
@@ -86,12 +131,15 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
             var selector = $"{ManifestLabels.ManagedBy}={ManifestLabels.ManagedByValue}";
             var deployments = await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
             var jobs = await client.BatchV1.ListJobForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
+            var pods = await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
+            var podProblems = KubernetesObservations.PodProblems(pods.Items);
             var workloads = new Dictionary<WorkloadKey, ObservedWorkload>();
             foreach (var deployment in deployments.Items)
             {
                 if (deployment.Metadata.Labels?.TryGetValue(ManifestLabels.Tenant, out var tenant) == true)
                 {
-                    workloads[new WorkloadKey(tenant, deployment.Metadata.Name, PlacementWorkloadKind.Deployment)] = KubernetesObservations.Observe(deployment);
+                    workloads[new WorkloadKey(tenant, deployment.Metadata.Name, PlacementWorkloadKind.Deployment)] =
+                        KubernetesObservations.Observe(deployment, podProblems.GetValueOrDefault((tenant, deployment.Metadata.Name)));
                 }
             }
 
@@ -99,7 +147,8 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
             {
                 if (job.Metadata.Labels?.TryGetValue(ManifestLabels.Tenant, out var tenant) == true)
                 {
-                    workloads[new WorkloadKey(tenant, job.Metadata.Name, PlacementWorkloadKind.Job)] = KubernetesObservations.Observe(job);
+                    workloads[new WorkloadKey(tenant, job.Metadata.Name, PlacementWorkloadKind.Job)] =
+                        KubernetesObservations.Observe(job, podProblems.GetValueOrDefault((tenant, job.Metadata.Name)));
                 }
             }
 
@@ -119,6 +168,8 @@ public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
                 return await ReadOptionalAsync(() => client.BatchV1.ReadNamespacedJobAsync(placement, ns, cancellationToken: cancellationToken)) is null;
             }
 
+            await DeleteIfPresentAsync(() => client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(
+                placement, ns, cancellationToken: cancellationToken));
             await DeleteIfPresentAsync(() => client.AppsV1.DeleteNamespacedDeploymentAsync(
                 placement, ns, propagationPolicy: BackgroundPropagation, cancellationToken: cancellationToken));
             await DeleteIfPresentAsync(() => client.CoreV1.DeleteNamespacedServiceAsync(

@@ -22,7 +22,9 @@ public static partial class ManifestRenderer
             Metadata = PlacementMetadata(manifest),
             Spec = new V1DeploymentSpec
             {
-                Replicas = manifest.Replicas,
+                // An autoscaled Deployment leaves replicas to its HorizontalPodAutoscaler: applying a count would reset
+                // every scale-up (the Deployment starts at 1 and the autoscaler raises it to its minimum).
+                Replicas = manifest.Scaling is null ? manifest.Replicas : null,
                 Selector = new V1LabelSelector { MatchLabels = PlacementSelector(manifest) },
                 // GPUs are reserved per replica at admission: a surge pod would wait for capacity nobody reserved,
                 // so roll by replacing one pod at a time instead.

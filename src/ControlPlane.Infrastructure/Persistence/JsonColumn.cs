@@ -8,7 +8,7 @@ namespace ControlPlane.Infrastructure.Persistence;
 internal static class JsonColumn
 {
     /// <summary>Stores any value (lists of records, maps) as jsonb, compared by its JSON so in-place changes are saved.</summary>
-    public static PropertyBuilder<T> HasJsonb<T>(this PropertyBuilder<T> property) where T : class =>
+    public static PropertyBuilder<T> HasJsonb<T>(this PropertyBuilder<T> property) where T : class? =>
         property.HasColumnType("jsonb").HasConversion(
             v => JsonSerializer.Serialize(v, Options),
             v => JsonSerializer.Deserialize<T>(v, Options)!,

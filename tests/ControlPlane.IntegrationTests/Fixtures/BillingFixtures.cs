@@ -33,7 +33,8 @@ public class BillingApp : ControlPlaneApp
         return (upTo - runningAt).Ticks / (decimal)TimeSpan.TicksPerSecond * gpus;
     }
 
-    public async Task<(HttpClient Client, DateTimeOffset RunningAt)> RunningPlacementAsync(string tenant, string name, int replicas)
+    /// <param name="maxReplicas">An autoscaling upper bound above <paramref name="replicas"/> (reserved, not all ready).</param>
+    public async Task<(HttpClient Client, DateTimeOffset RunningAt)> RunningPlacementAsync(string tenant, string name, int replicas, int? maxReplicas = null)
     {
         await this.EnsurePriceBookAsync();
         var emulator = await EmulatorAsync();
@@ -47,7 +48,7 @@ public class BillingApp : ControlPlaneApp
         var client = ClientWithToken(sa.Token);
         await (await client.PostAsJsonAsync($"/v1/tenants/{tenant}/placements", new
         {
-            name, kind = "inference", image = "registry.example/llm:1", replicas = new { min = replicas, max = replicas },
+            name, kind = "inference", image = "registry.example/llm:1", replicas = new { min = replicas, max = maxReplicas ?? replicas },
             resources = new { gpuModel = "h100", gpusPerReplica = 1 },
         })).ExpectAsync(HttpStatusCode.Created);
         await client.WaitForPlacementAsync(tenant, name, p => p.Phase() == "applying" && emulator.Get("apps/v1", "deployments", "t-" + tenant, name) is not null);

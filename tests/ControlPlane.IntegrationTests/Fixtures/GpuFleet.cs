@@ -5,17 +5,26 @@ namespace ControlPlane.IntegrationTests.Fixtures;
 /// <summary>Registers emulated clusters and node pools through the API, as an operator would.</summary>
 public static class GpuFleet
 {
-    /// <summary>A cluster pointing at the class's emulator (http is accepted in Development only).</summary>
-    /// <param name="acceptWorkloadTokens">Register the emulator's service-account issuer, so its pods may exchange tokens (one cluster per emulator).</param>
+    /// <summary>
+    /// A cluster pointing at the class's emulator (http is accepted in Development only). The emulated cluster's
+    /// administrator has installed the sandbox runtimes the pools declare (RuntimeClasses kata and gvisor); registration
+    /// applies the control plane's PriorityClasses, as on a real cluster.
+    /// </summary>
+    /// <param name="acceptWorkloadTokens">
+    /// Let registration discover the emulator's service-account issuer, so its pods may exchange tokens (one cluster per
+    /// emulator: an issuer identifies one cluster); otherwise the cluster is registered without one.
+    /// </param>
     public static async Task RegisterClusterAsync(this ControlPlaneApp app, string name, string region = "eu-north1", string? dedicatedTenant = null,
         bool acceptWorkloadTokens = false)
     {
         var emulator = await app.EmulatorAsync();
+        emulator.PutRuntimeClass("kata", "kata-qemu");
+        emulator.PutRuntimeClass("gvisor", "runsc");
         using var op = await app.OperatorClientAsync();
         await (await op.PostAsJsonAsync("/v1/clusters", new
         {
             name, region, apiServerUrl = emulator.BaseAddress.ToString(), bearerToken = emulator.BearerToken, dedicatedTenant,
-            serviceAccountIssuer = acceptWorkloadTokens ? emulator.ServiceAccountIssuer : null,
+            serviceAccountIssuer = acceptWorkloadTokens ? null : "",
         })).ExpectAsync(HttpStatusCode.Created);
     }
 

@@ -53,6 +53,53 @@ public sealed class ManifestRendererTests
     }
 
     [Fact]
+    public void Egress_to_the_control_plane_defaults_to_the_pods_of_the_token_endpoints_in_cluster_service()
+    {
+        var options = new ControlPlane.Application.Reconciliation.ReconcilerOptions();
+        var baseline = TestManifests.Baseline() with { ControlPlane = ControlPlane.Application.Reconciliation.ManifestBuilder.ControlPlaneEgress(options) };
+
+        var rule = Assert.Single(ManifestRenderer.NetworkPolicies(baseline).Single(p => p.Metadata.Name == "allow-controlplane").Spec.Egress);
+
+        // http://controlplane.controlplane.svc.cluster.local/connect/token: port 80 of the URL, 8080 where the chart's pods listen.
+        var peer = Assert.Single(rule.To);
+        Assert.Equal("controlplane", peer.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+        Assert.Equal("controlplane", peer.PodSelector.MatchLabels["app.kubernetes.io/name"]);
+        Assert.Equal([80, 8080], rule.Ports.Select(p => p.Port.Value).Select(int.Parse));
+    }
+
+    [Fact]
+    public void Egress_to_the_control_plane_goes_to_configured_cidrs_and_ports_and_an_external_url_alone_opens_nothing()
+    {
+        var configured = new ControlPlane.Application.Reconciliation.ReconcilerOptions
+        {
+            WorkloadTokenEndpoint = "https://cp.example.com/connect/token",
+            ControlPlaneEgress = { Cidrs = ["203.0.113.10/32"], Ports = [443] },
+        };
+        var external = new ControlPlane.Application.Reconciliation.ReconcilerOptions { WorkloadTokenEndpoint = "https://cp.example.com/connect/token" };
+
+        var egress = ControlPlane.Application.Reconciliation.ManifestBuilder.ControlPlaneEgress(configured)!;
+        var rule = Assert.Single(ManifestRenderer.NetworkPolicies(TestManifests.Baseline() with { ControlPlane = egress })
+            .Single(p => p.Metadata.Name == "allow-controlplane").Spec.Egress);
+
+        Assert.Equal("203.0.113.10/32", Assert.Single(rule.To).IpBlock.Cidr);
+        Assert.Equal("443", Assert.Single(rule.Ports).Port.Value);
+        Assert.Null(ControlPlane.Application.Reconciliation.ManifestBuilder.ControlPlaneEgress(external));
+        Assert.DoesNotContain(ManifestRenderer.NetworkPolicies(TestManifests.Baseline()), p => p.Metadata.Name == "allow-controlplane");
+    }
+
+    [Fact]
+    public void The_pod_template_meets_pod_security_restricted()
+    {
+        var pod = ManifestRenderer.Deployment(TestManifests.Inference(modelPull: TestManifests.ModelPull)).Spec.Template.Spec;
+
+        var container = Assert.Single(pod.Containers);
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+        Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
+        Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+    }
+
+    [Fact]
     public void Rendering_is_deterministic_whatever_the_order_of_the_inputs()
     {
         var manifest = TestManifests.Inference(modelPull: TestManifests.ModelPull) with

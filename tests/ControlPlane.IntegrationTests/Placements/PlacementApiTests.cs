@@ -2,9 +2,9 @@ namespace ControlPlane.IntegrationTests.Placements;
 
 public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>
 {
-    private static object Request(string name, int gpus = 1, int min = 1) => new
+    private static object Request(string name, int gpus = 1, int min = 1, int? max = null) => new
     {
-        name, kind = "inference", image = "img:1", replicas = new { min, max = min + 2 }, resources = new { gpuModel = "h100", gpusPerReplica = gpus },
+        name, kind = "inference", image = "img:1", replicas = new { min, max = max ?? min }, resources = new { gpuModel = "h100", gpusPerReplica = gpus },
     };
 
     [Fact]
@@ -12,9 +12,11 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
     {
         var client = await SetUpAsync("scale", gpuQuota: 6);
         await (await client.PostAsJsonAsync("/v1/tenants/scale/placements", Request("svc", gpus: 2, min: 1))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(2, await UsedAsync(client, "scale", "gpu.h100"));
 
-        var scaled = await (await Patch(client, "/v1/tenants/scale/placements/svc", new { replicas = new { min = 3, max = 4 } })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(3, scaled.GetProperty("spec").GetProperty("replicas").GetProperty("min").GetInt32());
+        // Autoscaling bounds reserve for the maximum: every scale-up the autoscaler makes is guaranteed.
+        var scaled = await (await Patch(client, "/v1/tenants/scale/placements/svc", new { replicas = new { min = 1, max = 3 } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3, scaled.GetProperty("spec").GetProperty("replicas").GetProperty("max").GetInt32());
         Assert.Equal(6, await UsedAsync(client, "scale", "gpu.h100"));
 
         await (await Patch(client, "/v1/tenants/scale/placements/svc", new { replicas = new { min = 4 } }))
@@ -32,6 +34,8 @@ public sealed class PlacementApiTests(ControlPlaneApp app) : IClassFixture<Contr
     {
         var client = await SetUpAsync("preview", gpuQuota: 4);
         var preview = await (await client.PostAsJsonAsync("/v1/tenants/preview/placements:preview", Request("p", gpus: 4))).ExpectAsync(HttpStatusCode.OK);
+        var bursting = await (await client.PostAsJsonAsync("/v1/tenants/preview/placements:preview", Request("p", gpus: 2, min: 1, max: 3))).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(bursting.GetProperty("admissible").GetBoolean()); // 3 replicas × 2 GPUs reserved, of a quota of 4
         Assert.True(preview.GetProperty("admissible").GetBoolean());
         Assert.Equal("scheduled", preview.GetProperty("decision").GetProperty("outcome").GetString());
         Assert.Equal(0, await UsedAsync(client, "preview", "gpu.h100"));

@@ -43,9 +43,14 @@ public sealed class PlacementLifecycleTests(ControlPlaneApp app) : IClassFixture
 
         // The reconciler writes the objects with server-side apply.
         var llm = await client.WaitForPlacementAsync("acme", "llm", p => p.Phase() == "applying"
-            && emulator.Get("v1", "services", "t-acme", "llm") is not null);
+            && emulator.Get("autoscaling/v2", "horizontalpodautoscalers", "t-acme", "llm") is not null);
+        // min 2 < max 4: the Deployment leaves its replica count to a HorizontalPodAutoscaler.
         var deployment = emulator.Get("apps/v1", "deployments", "t-acme", "llm")!;
-        Assert.Equal(2, (int)deployment["spec"]!["replicas"]!);
+        Assert.Null(deployment["spec"]!["replicas"]);
+        var autoscaler = emulator.Get("autoscaling/v2", "horizontalpodautoscalers", "t-acme", "llm")!;
+        Assert.Equal(2, (int)autoscaler["spec"]!["minReplicas"]!);
+        Assert.Equal(4, (int)autoscaler["spec"]!["maxReplicas"]!);
+        Assert.Equal("Utilization", (string?)autoscaler["spec"]!["metrics"]![0]!["resource"]!["target"]!["type"]);
         Assert.NotNull(emulator.Get("v1", "namespaces", null, "t-acme"));
         Assert.NotNull(emulator.Get("v1", "resourcequotas", "t-acme", "controlplane-gpu"));
         await client.WaitForPlacementAsync("acme", "finetune", _ => emulator.Get("batch/v1", "jobs", "t-acme", "finetune") is not null);
@@ -57,9 +62,9 @@ public sealed class PlacementLifecycleTests(ControlPlaneApp app) : IClassFixture
         var phases = llm.GetProperty("status").GetProperty("transitions").EnumerateArray().Select(t => t.GetProperty("phase").GetString()).ToList();
         Assert.Equal(["pending", "applying", "running"], phases);
 
-        // Quota use shows.
+        // Quota use shows: reserved for llm's maximum (4 × 1) and finetune's 8.
         var quotas = await QuotasAsync(client);
-        Assert.Equal(10, quotas["gpu.h100"]);
+        Assert.Equal(12, quotas["gpu.h100"]);
         Assert.Equal(2, quotas["placements"]);
 
         // Deleting frees it all once the cluster confirms.

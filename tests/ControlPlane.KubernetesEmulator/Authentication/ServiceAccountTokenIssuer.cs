@@ -40,6 +40,35 @@ internal sealed class ServiceAccountTokenIssuer(string? issuer) : IDisposable
         return $"{signingInput}.{Base64Url(signature)}";
     }
 
+    /// <summary>The issuer's discovery document, as kube-apiserver serves it at <c>/.well-known/openid-configuration</c>.</summary>
+    public JsonObject DiscoveryDocument(Uri apiServer) => new()
+    {
+        ["issuer"] = Issuer,
+        ["jwks_uri"] = new Uri(apiServer, "openid/v1/jwks").ToString(),
+        ["response_types_supported"] = new JsonArray("id_token"),
+        ["subject_types_supported"] = new JsonArray("public"),
+        ["id_token_signing_alg_values_supported"] = new JsonArray("ES256"),
+    };
+
+    /// <summary>The public signing key as a JWK set (<c>/openid/v1/jwks</c>).</summary>
+    public JsonObject KeySet()
+    {
+        var key = _key.ExportParameters(includePrivateParameters: false);
+        return new JsonObject
+        {
+            ["keys"] = new JsonArray(new JsonObject
+            {
+                ["use"] = "sig",
+                ["kty"] = "EC",
+                ["kid"] = _keyId,
+                ["crv"] = "P-256",
+                ["alg"] = "ES256",
+                ["x"] = Base64Url(key.Q.X!),
+                ["y"] = Base64Url(key.Q.Y!),
+            }),
+        };
+    }
+
     public void Dispose() => _key.Dispose();
 
     private static string Base64Url(string text) => Base64Url(Encoding.UTF8.GetBytes(text));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ControlPlane.KubernetesEmulator.Schemas;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
@@ -29,8 +30,15 @@ internal sealed class ApiException(int code, string reason, string message, Json
             Describe(qualifiedResource, name));
 
     public static ApiException Invalid(string qualifiedKind, string name, string field, string problem) =>
-        new(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {field}: {problem}",
-            new JsonObject { ["name"] = name, ["kind"] = qualifiedKind, ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = problem, ["field"] = field }) });
+        Invalid(qualifiedKind, name, [new FieldViolation(field, "FieldValueInvalid", problem)]);
+
+    /// <summary>A 422 listing every violation, worded as the real server does: <c>Kind.group "name" is invalid: [a: …, b: …]</c>.</summary>
+    public static ApiException Invalid(string qualifiedKind, string name, IReadOnlyList<FieldViolation> violations)
+    {
+        var list = violations.Count == 1 ? violations[0].ToString() : "[" + string.Join(", ", violations) + "]";
+        var causes = new JsonArray(violations.Select(v => (JsonNode)new JsonObject { ["reason"] = v.Reason, ["message"] = v.Problem, ["field"] = v.Field }).ToArray());
+        return new(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {list}", new JsonObject { ["name"] = name, ["kind"] = qualifiedKind, ["causes"] = causes });
+    }
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 

@@ -1,14 +1,16 @@
+using ControlPlane.KubernetesEmulator.Authentication;
 using ControlPlane.KubernetesEmulator.Resources;
 using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
 /// <summary>
-/// Maps a request to discovery, TokenReview or a resource verb, and turns every <see cref="ApiException"/>
+/// Maps a request to discovery (API and service-account issuer), TokenReview or a resource verb, and turns every <see cref="ApiException"/>
 /// into a Status response. Routing is by hand rather than by route templates because the real API's
 /// paths are ambiguous without the resource catalog (<c>/api/v1/namespaces/x/pods</c> vs <c>/api/v1/namespaces/x/status</c>).
 /// </summary>
-internal sealed class ApiRouter(ResourceReads reads, ResourceWrites writes, WatchStream watches, TokenReviewEndpoint tokenReviews)
+internal sealed class ApiRouter(ResourceReads reads, ResourceWrites writes, WatchStream watches, TokenReviewEndpoint tokenReviews,
+    ServiceAccountTokenIssuer issuer)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -40,6 +42,11 @@ internal sealed class ApiRouter(ResourceReads reads, ResourceWrites writes, Watc
                 return JsonIo.WriteAsync(context.Response, 200, DiscoveryDocuments.CoreVersions(context.Request.Host.Value ?? ""));
             case ["apis"] when isGet:
                 return JsonIo.WriteAsync(context.Response, 200, DiscoveryDocuments.Groups());
+            case [".well-known", "openid-configuration"] when isGet:
+                var server = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
+                return JsonIo.WriteAsync(context.Response, 200, issuer.DiscoveryDocument(server));
+            case ["openid", "v1", "jwks"] when isGet:
+                return JsonIo.WriteAsync(context.Response, 200, issuer.KeySet());
             case ["api", var version, .. var rest]:
                 return DispatchGroupVersionAsync(context, "", version, rest);
             case ["apis", var group, var version, .. var rest]:

@@ -36,7 +36,8 @@ internal sealed class EmulatorHost : IAsyncDisposable
             new ResourceReads(state.Store),
             new ResourceWrites(state.Store),
             new WatchStream(state.Store, stopping),
-            new TokenReviewEndpoint(state.Tokens));
+            new TokenReviewEndpoint(state.Tokens),
+            state.TokenIssuer);
         RequestPipeline.Use(app, state);
         app.Run(router.HandleAsync);
 

@@ -1,16 +1,17 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ControlPlane.KubernetesEmulator.Resources;
+using ControlPlane.KubernetesEmulator.Schemas;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
-/// <summary>The few checks the real API server makes on every object, with its status codes and reasons.</summary>
+/// <summary>The checks the real API server makes on every object, with its status codes and reasons.</summary>
 internal static partial class ObjectValidation
 {
     private const string SubdomainRule =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
-    private const string LabelRule =
+    public const string LabelRule =
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 
     /// <summary>
@@ -47,12 +48,51 @@ internal static partial class ObjectValidation
 
         // Namespaces and services become DNS labels, so they get the stricter rule, as in the real API.
         var isLabel = type == ResourceCatalog.Namespaces || type.Plural == "services";
-        var valid = isLabel ? name.Length <= 63 && Label().IsMatch(name) : name.Length <= 253 && Subdomain().IsMatch(name);
+        var valid = isLabel ? IsDnsLabel(name) : name.Length <= 253 && Subdomain().IsMatch(name);
         if (!valid)
         {
             throw ApiException.Invalid(type.QualifiedKind, name, "metadata.name", $"Invalid value: \"{name}\": {(isLabel ? LabelRule : SubdomainRule)}");
         }
     }
+
+    /// <summary>
+    /// What would be stored must be valid: its labels (<c>metadata.labels</c>) and everything its kind's schema checks.
+    /// All violations are reported at once, as the real server does.
+    /// </summary>
+    public static void CheckObject(ResourceType type, JsonObject obj, JsonObject? live)
+    {
+        var violations = LabelViolations(obj["metadata"]?["labels"], "metadata.labels").Concat(type.Schema.Validate(obj, live)).ToList();
+        if (violations.Count > 0)
+        {
+            throw ApiException.Invalid(type.QualifiedKind, NameOf(obj) ?? "", violations);
+        }
+    }
+
+    /// <summary>Label keys are an optional DNS subdomain prefix and a name of at most 63 characters; values at most 63 characters.</summary>
+    public static IEnumerable<FieldViolation> LabelViolations(JsonNode? labels, string field)
+    {
+        foreach (var (key, value) in JsonPaths.StringMap(labels))
+        {
+            var slash = key.LastIndexOf('/');
+            var (prefix, name) = slash < 0 ? (null, key) : (key[..slash], key[(slash + 1)..]);
+            if (prefix is not null && (prefix.Length > 253 || !Subdomain().IsMatch(prefix)))
+            {
+                yield return FieldViolation.Invalid(field, key, "prefix part " + SubdomainRule);
+            }
+
+            if (name.Length is 0 or > 63 || !QualifiedName().IsMatch(name))
+            {
+                yield return FieldViolation.Invalid(field, key, "name part " + QualifiedNameRule);
+            }
+
+            if (value.Length > 63 || (value.Length > 0 && !QualifiedName().IsMatch(value)))
+            {
+                yield return FieldViolation.Invalid(field, value, LabelValueRule);
+            }
+        }
+    }
+
+    public static bool IsDnsLabel(string name) => name.Length <= 63 && Label().IsMatch(name);
 
     /// <summary>An item write must name the object the URL names (name and namespace, when the body gives them).</summary>
     public static void CheckMatchesUrl(ResourceRequest request, JsonObject body)
@@ -85,6 +125,12 @@ internal static partial class ObjectValidation
         }
     }
 
+    private const string QualifiedNameRule =
+        "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+    private const string LabelValueRule =
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
     public static string? NameOf(JsonObject obj) => (string?)obj["metadata"]?["name"];
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
@@ -92,4 +138,7 @@ internal static partial class ObjectValidation
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex Label();
+
+    [GeneratedRegex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedName();
 }

@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
+using ControlPlane.KubernetesEmulator.Schemas;
 using ControlPlane.KubernetesEmulator.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
-/// <summary>POST create, PUT replace, PATCH (apply, merge, strategic merge) and DELETE of stored objects.</summary>
+/// <summary>
+/// POST create, PUT replace, PATCH (apply, merge, strategic merge) and DELETE of stored objects. Bodies are strictly
+/// decoded into the kind's model, and what would be stored is validated, before anything is written.
+/// </summary>
 internal sealed class ResourceWrites(ObjectStore store)
 {
     private const string ApplyPatch = "application/apply-patch+yaml";
@@ -18,7 +22,9 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckNamespaceMatchesUrl(request, body);
         var name = ObjectValidation.NameOf(body) ?? GenerateName(body);
         ObjectValidation.CheckName(request.Type, name);
+        StrictDecoding.Check(request.Type.Schema, body);
         ServerOwnedMetadata.RemoveFrom(body);
+        ObjectValidation.CheckObject(request.Type, body, live: null);
         var created = store.Create(request.Key with { Name = name! }, body, request.Type.HasStatus);
         await JsonIo.WriteAsync(context.Response, 201, created);
     }
@@ -28,9 +34,11 @@ internal sealed class ResourceWrites(ObjectStore store)
         var body = await JsonIo.ReadObjectAsync(context.Request);
         ObjectValidation.CheckTypeMeta(request.Type, body, required: false);
         ObjectValidation.CheckMatchesUrl(request, body);
+        StrictDecoding.Check(request.Type.Schema, body);
         var (replaced, _) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
+            ObjectValidation.CheckObject(request.Type, body, live);
             // managedFields record who applied what; a replace does not get to rewrite that history.
             ((JsonObject)(body["metadata"] ??= new JsonObject()))["managedFields"] = live!["metadata"]?["managedFields"]?.DeepClone();
             return body;
@@ -65,10 +73,13 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckTypeMeta(request.Type, body, required: true);
         ObjectValidation.CheckMatchesUrl(request, body);
         ObjectValidation.CheckName(request.Type, request.Name);
+        StrictDecoding.Check(request.Type.Schema, body);
         var (applied, created) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
-            return ServerSideApply.Apply(request.Type, live, body, manager, force);
+            var result = ServerSideApply.Apply(request.Type, live, body, manager, force);
+            ObjectValidation.CheckObject(request.Type, result, live);
+            return result;
         }, allowCreate: true, keepStatus: request.Type.HasStatus);
         await JsonIo.WriteAsync(context.Response, created ? 201 : 200, applied);
     }
@@ -79,10 +90,13 @@ internal sealed class ResourceWrites(ObjectStore store)
         var (patched, _) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, patch);
-            JsonMerge.MergeInto(live!, patch);
-            ObjectValidation.CheckTypeMeta(request.Type, live!, required: false);
-            ObjectValidation.CheckMatchesUrl(request, live!);
-            return live!;
+            var before = live!.DeepClone().AsObject();
+            JsonMerge.MergeInto(live, patch);
+            ObjectValidation.CheckTypeMeta(request.Type, live, required: false);
+            ObjectValidation.CheckMatchesUrl(request, live);
+            StrictDecoding.Check(request.Type.Schema, live);
+            ObjectValidation.CheckObject(request.Type, live, before);
+            return live;
         }, allowCreate: false, keepStatus: request.Type.HasStatus);
         await JsonIo.WriteAsync(context.Response, 200, patched);
     }

@@ -17,8 +17,25 @@ internal sealed class ObjectStore
     private readonly Dictionary<ObjectKey, JsonObject> _objects = [];
     private readonly Queue<WatchEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
+    private readonly List<Action<ObjectKey>> _controllers = [];
+    private readonly Queue<ObjectKey> _changed = new();
+    private bool _notifying;
     private long _resourceVersion;
     private long _evictedThrough;
+
+    /// <summary>
+    /// Runs <paramref name="controller"/> after every change (create, update, delete) of any object, still under the
+    /// store lock, so a simulated controller's reaction is atomic with the write that caused it and tests never race it.
+    /// The lock is reentrant: the controller reads and writes through this store. A controller's own writes notify too;
+    /// it must write only what changes something, so that it settles (a write that changes nothing is not a change).
+    /// </summary>
+    public void AddController(Action<ObjectKey> controller)
+    {
+        lock (_gate)
+        {
+            _controllers.Add(controller);
+        }
+    }
 
     public JsonObject? Get(ObjectKey key)
     {
@@ -246,6 +263,39 @@ internal sealed class ObjectStore
         foreach (var watcher in _watchers.Where(w => w.Matches(change.Key)))
         {
             watcher.Publish(change);
+        }
+
+        Notify(change.Key);
+    }
+
+    /// <summary>Changes made while controllers run are queued and handled in order, not recursively.</summary>
+    private void Notify(ObjectKey key)
+    {
+        if (_controllers.Count == 0)
+        {
+            return;
+        }
+
+        _changed.Enqueue(key);
+        if (_notifying)
+        {
+            return;
+        }
+
+        _notifying = true;
+        try
+        {
+            while (_changed.TryDequeue(out var next))
+            {
+                foreach (var controller in _controllers)
+                {
+                    controller(next);
+                }
+            }
+        }
+        finally
+        {
+            _notifying = false;
         }
     }
 

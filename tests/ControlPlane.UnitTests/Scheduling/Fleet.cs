@@ -78,7 +78,7 @@ internal static class Fleet
                     [(PoolPurpose)random.Next(4)]) with
                 {
                     CapacityType = random.Next(4) == 0 ? CapacityType.Spot : CapacityType.OnDemand,
-                    RuntimeClasses = random.Next(5) == 0 ? [RuntimeClass.Kata] : [],
+                    RuntimeClasses = random.Next(5) == 0 ? ["kata"] : [],
                 });
             }
         }

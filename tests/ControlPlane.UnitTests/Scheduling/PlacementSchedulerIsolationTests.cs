@@ -6,8 +6,8 @@ namespace ControlPlane.UnitTests.Scheduling;
 
 public class PlacementSchedulerIsolationTests
 {
-    private static NodePoolSnapshot Sandbox(string name = "sandbox", params RuntimeClass[] runtimeClasses) =>
-        Pool(name) with { RuntimeClasses = runtimeClasses.Length == 0 ? [RuntimeClass.Kata] : runtimeClasses };
+    private static NodePoolSnapshot Sandbox(string name = "sandbox", params string[] runtimeClasses) =>
+        Pool(name) with { RuntimeClasses = runtimeClasses.Length == 0 ? ["kata"] : runtimeClasses };
 
     [Fact]
     public void Soft_tenant_lands_on_a_shared_pool_with_the_default_runtime()
@@ -23,7 +23,7 @@ public class PlacementSchedulerIsolationTests
     {
         var decision = PlacementScheduler.Decide(
             Request(tier: IsolationTier.Soft),
-            [Sandbox("kata-only", RuntimeClass.Kata), Sandbox("both", RuntimeClass.Gvisor, RuntimeClass.Kata)]);
+            [Sandbox("kata-only", "kata"), Sandbox("both", "gvisor", "kata")]);
 
         Assert.Equal(SchedulingOutcome.Impossible, decision.Outcome);
         Assert.All(decision.Candidates, c => Assert.Equal(RejectionCode.IsolationTierMismatch, c.ReasonCode));
@@ -51,7 +51,7 @@ public class PlacementSchedulerIsolationTests
 
         var candidate = Only(decision);
         Assert.Equal(RejectionCode.IsolationTierMismatch, candidate.ReasonCode);
-        Assert.Equal("pool shared in c1 offers no sandbox runtime class (gvisor or kata); strong-tier placements need one", candidate.Reason);
+        Assert.Equal("pool shared in c1 offers no sandbox runtime class (e.g. kata or gvisor); strong-tier placements need one", candidate.Reason);
         Assert.Equal(SchedulingOutcome.Impossible, decision.Outcome);
     }
 
@@ -60,34 +60,34 @@ public class PlacementSchedulerIsolationTests
     {
         var own = Pool("own") with { DedicatedTenant = "acme" };
 
-        var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: IsolationTier.Strong), [own, own with { Name = "own-kata", RuntimeClasses = [RuntimeClass.Kata] }]);
+        var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: IsolationTier.Strong), [own, own with { Name = "own-kata", RuntimeClasses = ["kata"] }]);
 
         Assert.Equal(RejectionCode.IsolationTierMismatch, Candidate(decision, "own").ReasonCode);
-        Assert.Equal(new PlacementChoice("c1", "own-kata", RuntimeClass.Kata, 2.50m), decision.Chosen);
+        Assert.Equal(new PlacementChoice("c1", "own-kata", "kata", 2.50m), decision.Chosen);
     }
 
     [Fact]
     public void Strong_tenant_prefers_kata_when_a_pool_offers_both_runtimes()
     {
-        var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), [Sandbox("both", RuntimeClass.Gvisor, RuntimeClass.Kata)]);
+        var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), [Sandbox("both", "gvisor", "kata")]);
 
-        Assert.Equal(RuntimeClass.Kata, decision.Chosen!.RuntimeClass);
-        Assert.Equal(RuntimeClass.Kata, Only(decision).RuntimeClass);
+        Assert.Equal("kata", decision.Chosen!.RuntimeClass);
+        Assert.Equal("kata", Only(decision).RuntimeClass);
         Assert.EndsWith("can take it under kata: 1 of 16 free H100 GPUs, 2.50 per hour, 6.3% allocated after placement", Only(decision).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Strong_tenant_runs_a_single_gpu_replica_under_gvisor()
     {
-        var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, replicas: 3), [Sandbox("gvisor", RuntimeClass.Gvisor)]);
+        var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, replicas: 3), [Sandbox("gvisor", "gvisor")]);
 
-        Assert.Equal(new PlacementChoice("c1", "gvisor", RuntimeClass.Gvisor, 7.50m), decision.Chosen);
+        Assert.Equal(new PlacementChoice("c1", "gvisor", "gvisor", 7.50m), decision.Chosen);
     }
 
     [Fact]
     public void Gvisor_only_pool_refuses_mig_requests()
     {
-        var pool = Sandbox("gvisor", RuntimeClass.Gvisor) with { MigProfiles = [new MigProfileCapacity("1g.10gb", 7)] };
+        var pool = Sandbox("gvisor", "gvisor") with { MigProfiles = [new MigProfileCapacity("1g.10gb", 7)] };
 
         var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, gpu: GpuRequest.Mig("1g.10gb")), [pool]);
 
@@ -102,7 +102,7 @@ public class PlacementSchedulerIsolationTests
     {
         var decision = PlacementScheduler.Decide(
             Request(tier: IsolationTier.Strong, gpu: GpuRequest.WholeGpus("h100", 2)),
-            [Sandbox("gvisor", RuntimeClass.Gvisor)]);
+            [Sandbox("gvisor", "gvisor")]);
 
         var candidate = Only(decision);
         Assert.Equal(RejectionCode.SandboxRuntimeUnsupported, candidate.ReasonCode);
@@ -112,13 +112,42 @@ public class PlacementSchedulerIsolationTests
     [Fact]
     public void Kata_pool_takes_mig_and_multi_gpu_requests_that_gvisor_refuses()
     {
-        var both = Sandbox("both", RuntimeClass.Gvisor, RuntimeClass.Kata) with { MigProfiles = [new MigProfileCapacity("1g.10gb", 7)] };
+        var both = Sandbox("both", "gvisor", "kata") with { MigProfiles = [new MigProfileCapacity("1g.10gb", 7)] };
 
         var mig = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, gpu: GpuRequest.Mig("1g.10gb")), [both]);
         var multi = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, gpu: GpuRequest.WholeGpus("h100", 8)), [both]);
 
-        Assert.Equal(RuntimeClass.Kata, mig.Chosen!.RuntimeClass);
-        Assert.Equal(RuntimeClass.Kata, multi.Chosen!.RuntimeClass);
+        Assert.Equal("kata", mig.Chosen!.RuntimeClass);
+        Assert.Equal("kata", multi.Chosen!.RuntimeClass);
+    }
+
+    [Fact]
+    public void A_pool_whose_runtime_class_the_cluster_lacks_is_never_chosen_and_says_why()
+    {
+        var missing = Sandbox("kata-pool", "kata-qemu-nvidia-gpu") with { MissingRuntimeClasses = ["kata-qemu-nvidia-gpu"], PricePerGpuHour = 0.5m };
+        var present = Sandbox("gvisor-pool", "gvisor") with { PricePerGpuHour = 9m };
+
+        var decision = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), [missing, present]);
+        var alone = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), [missing]);
+
+        Assert.Equal(new PlacementChoice("c1", "gvisor-pool", "gvisor", 9m), decision.Chosen);
+        var refused = decision.Candidates.Single(c => c.NodePool == "kata-pool");
+        Assert.Equal(RejectionCode.RuntimeClassMissing, refused.ReasonCode);
+        Assert.Equal("pool kata-pool in c1 declares runtime class kata-qemu-nvidia-gpu, which cluster c1 does not have (no RuntimeClass object); pods would be refused",
+            refused.Reason);
+        Assert.Equal(SchedulingOutcome.NotAdmissibleNow, alone.Outcome);
+    }
+
+    [Fact]
+    public void A_missing_vm_sandbox_falls_back_to_a_present_gvisor_class_only_for_what_gvisor_runs()
+    {
+        var pool = Sandbox("both", "kata", "gvisor") with { MissingRuntimeClasses = ["kata"] };
+
+        var single = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), [pool]);
+        var multi = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong, gpu: GpuRequest.WholeGpus("h100", 2)), [pool]);
+
+        Assert.Equal("gvisor", single.Chosen!.RuntimeClass);
+        Assert.Equal(RejectionCode.RuntimeClassMissing, Only(multi).ReasonCode);
     }
 
     [Theory]
@@ -128,7 +157,7 @@ public class PlacementSchedulerIsolationTests
     public void Pool_dedicated_to_another_tenant_is_refused_for_every_tier(IsolationTier tier)
     {
         var cluster = Cluster(dedicatedTenant: tier == IsolationTier.Physical ? "acme" : null);
-        var pool = Pool(cluster: cluster) with { DedicatedTenant = "globex", RuntimeClasses = [RuntimeClass.Kata] };
+        var pool = Pool(cluster: cluster) with { DedicatedTenant = "globex", RuntimeClasses = ["kata"] };
 
         var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: tier), [pool]);
 
@@ -144,7 +173,7 @@ public class PlacementSchedulerIsolationTests
     [InlineData(IsolationTier.Physical)]
     public void Cluster_dedicated_to_another_tenant_is_refused_for_every_tier(IsolationTier tier)
     {
-        var pool = Pool(cluster: Cluster(dedicatedTenant: "globex")) with { RuntimeClasses = tier == IsolationTier.Strong ? [RuntimeClass.Kata] : [] };
+        var pool = Pool(cluster: Cluster(dedicatedTenant: "globex")) with { RuntimeClasses = tier == IsolationTier.Strong ? ["kata"] : [] };
 
         var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: tier), [pool]);
 
@@ -181,7 +210,7 @@ public class PlacementSchedulerIsolationTests
         {
             Pool("cheap", Cluster("shared"), pricePerGpuHour: 1m),
             Pool("own", Cluster("acme-1", dedicatedTenant: "acme"), pricePerGpuHour: 3m),
-            Pool("own-pool", Cluster("acme-1", dedicatedTenant: "acme"), pricePerGpuHour: 3m) with { DedicatedTenant = "acme", RuntimeClasses = [RuntimeClass.Kata] },
+            Pool("own-pool", Cluster("acme-1", dedicatedTenant: "acme"), pricePerGpuHour: 3m) with { DedicatedTenant = "acme", RuntimeClasses = ["kata"] },
         };
 
         var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: IsolationTier.Physical), pools);
@@ -198,7 +227,7 @@ public class PlacementSchedulerIsolationTests
     [InlineData(IsolationTier.Strong)]
     public void Soft_and_strong_placements_stay_off_the_tenants_own_dedicated_cluster(IsolationTier tier)
     {
-        var pool = Pool(cluster: Cluster(dedicatedTenant: "acme")) with { RuntimeClasses = tier == IsolationTier.Strong ? [RuntimeClass.Kata] : [] };
+        var pool = Pool(cluster: Cluster(dedicatedTenant: "acme")) with { RuntimeClasses = tier == IsolationTier.Strong ? ["kata"] : [] };
 
         var decision = PlacementScheduler.Decide(Request(tenant: "acme", tier: tier), [pool]);
 
@@ -210,7 +239,7 @@ public class PlacementSchedulerIsolationTests
     [Fact]
     public void Strong_and_soft_tenants_are_split_between_sandbox_and_shared_pools()
     {
-        var pools = new[] { Pool("shared", pricePerGpuHour: 1m), Sandbox("kata", RuntimeClass.Kata) with { PricePerGpuHour = 5m } };
+        var pools = new[] { Pool("shared", pricePerGpuHour: 1m), Sandbox("kata", "kata") with { PricePerGpuHour = 5m } };
 
         var soft = PlacementScheduler.Decide(Request(tier: IsolationTier.Soft), pools);
         var strong = PlacementScheduler.Decide(Request(tier: IsolationTier.Strong), pools);

@@ -27,16 +27,16 @@ public class SchedulingModelTests
                 "gpu-model-mismatch", "mig-profile-not-offered", "mig-capacity-exhausted", "isolation-tier-mismatch",
                 "sandbox-runtime-unsupported", "dedicated-to-another-tenant", "cluster-not-dedicated", "region-not-allowed",
                 "purpose-mismatch", "spot-not-allowed", "insufficient-capacity", "cluster-unavailable",
-                "replica-exceeds-node-size", "request-exceeds-pool-size",
+                "replica-exceeds-node-size", "request-exceeds-pool-size", "runtime-class-missing",
             ],
             Enum.GetValues<RejectionCode>().Select(c => c.ToWireName()));
     }
 
     [Fact]
-    public void Only_capacity_and_cluster_availability_are_transient()
+    public void Only_capacity_cluster_availability_and_missing_runtime_classes_are_transient()
     {
         Assert.Equal(
-            [RejectionCode.MigCapacityExhausted, RejectionCode.InsufficientCapacity, RejectionCode.ClusterUnavailable],
+            [RejectionCode.MigCapacityExhausted, RejectionCode.InsufficientCapacity, RejectionCode.ClusterUnavailable, RejectionCode.RuntimeClassMissing],
             Enum.GetValues<RejectionCode>().Where(c => c.IsTransient()));
     }
 
@@ -47,7 +47,6 @@ public class SchedulingModelTests
         Assert.Equal("\"on-demand\"", JsonSerializer.Serialize(CapacityType.OnDemand));
         Assert.Equal("\"realtime\"", JsonSerializer.Serialize(PoolPurpose.Realtime));
         Assert.Equal("\"batch\"", JsonSerializer.Serialize(PlacementKind.Batch));
-        Assert.Equal("\"gvisor\"", JsonSerializer.Serialize(RuntimeClass.Gvisor));
     }
 
     [Fact]

@@ -24,7 +24,8 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         builder.Property(p => p.Kind).HasConversion<string>().HasMaxLength(16);
         builder.Property(p => p.Phase).HasConversion<string>().HasMaxLength(16);
         builder.Property(p => p.Priority).HasConversion<string>().HasMaxLength(16);
-        builder.Property(p => p.RuntimeClass).HasConversion<string>().HasMaxLength(16);
+        builder.Property(p => p.RuntimeClass).HasMaxLength(253);
+        builder.Property(p => p.Autoscaling).HasJsonb();
         builder.Property(p => p.Image).HasMaxLength(1000);
         builder.Property(p => p.Command).HasJsonb();
         builder.Property(p => p.Args).HasJsonb();
@@ -33,8 +34,10 @@ internal sealed class PlacementConfiguration : IEntityTypeConfiguration<Placemen
         builder.Property(p => p.Decision).HasColumnType("jsonb");
         builder.Property(p => p.HourlyPrice).HasPrecision(Domain.Clusters.NodePool.PricePrecision, Domain.Clusters.NodePool.PriceScale);
         builder.Property(p => p.Message).HasMaxLength(StatusMessage.MaxLength);
-        builder.Ignore(p => p.DesiredReplicas);
+        builder.Ignore(p => p.Autoscaled);
+        builder.Ignore(p => p.UnitsPerReplica);
         builder.Ignore(p => p.ReservedUnits);
+        builder.Ignore(p => p.ReadyUnits);
         builder.Ignore(p => p.GpuQuotaResource);
         builder.Property(p => p.Version).IsRowVersion();
     }

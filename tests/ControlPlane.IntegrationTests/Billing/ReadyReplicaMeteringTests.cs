@@ -13,7 +13,7 @@ public sealed class ReadyReplicaMeteringTests(BillingApp app) : IClassFixture<Bi
         var quotas = await (await client.GetAsync("/v1/tenants/ready-acme/quotas")).ExpectAsync(HttpStatusCode.OK);
         var at = runningAt.AddMinutes(12).AddSeconds(5);
 
-        await app.AccrueAsync(at);
+        await app.MeteringPassAsync(at);
         var costs = await client.CostsAsync("ready-acme", "placement", runningAt.AddHours(3));
 
         Assert.Equal(3, quotas.GetProperty("items").EnumerateArray().Single(q => q.GetProperty("resource").GetString() == "gpu.h100").GetProperty("used").GetInt64());

@@ -115,10 +115,8 @@ Call with (dict "root" $ "secretName" NAME).
   value: {{ .forcePathStyle | toString | quote }}
 {{- end }}
 {{- with $v.config.identity }}
-{{- if .issuer }}
 - name: Identity__Issuer
-  value: {{ .issuer | quote }}
-{{- end }}
+  value: {{ required "config.identity.issuer is required: tokens must name a fixed issuer, never the request's Host" .issuer | quote }}
 {{- if .accessTokenLifetime }}
 - name: Identity__AccessTokenLifetime
   value: {{ .accessTokenLifetime | quote }}

@@ -63,8 +63,10 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
     public Task<Versioned<TenantResponse>> SuspendAsync(string name, string? ifMatch, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async () =>
         {
+            // The tenant is found (or 404) before anything is written; both commit together.
+            var suspended = await TransitionAsync(name, ifMatch, "tenant.suspend", t => t.Suspend(clock.GetUtcNow()), cancellationToken);
             await revoker.RevokeTenantTokensAsync(name, cancellationToken);
-            return await TransitionAsync(name, ifMatch, "tenant.suspend", t => t.Suspend(clock.GetUtcNow()), cancellationToken);
+            return suspended;
         }, cancellationToken);
 
     public Task<Versioned<TenantResponse>> ResumeAsync(string name, string? ifMatch, CancellationToken cancellationToken) =>

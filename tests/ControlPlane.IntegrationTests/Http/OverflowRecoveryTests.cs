@@ -12,7 +12,7 @@ public sealed class SingleConnectionApp : ControlPlaneApp
 }
 
 /// <summary>
-/// A request that fails on a value PostgreSQL holds but .NET cannot (a numeric beyond decimal) must not poison the pooled
+/// A request whose query PostgreSQL fails mid-way (a sum beyond the numeric type it is read as) must not poison the pooled
 /// connection it ran on: with a single connection, every following request would fail.
 /// </summary>
 public sealed class OverflowRecoveryTests(SingleConnectionApp app) : IClassFixture<SingleConnectionApp>
@@ -50,7 +50,7 @@ public sealed class OverflowRecoveryTests(SingleConnectionApp app) : IClassFixtu
         {
             foreach (var request in overflowing)
             {
-                // Whatever this answers (today a 500 from the decimal overflow, billing's to fix), the next request must succeed.
+                // Whatever this answers, the next request on the same single connection must succeed.
                 using var answered = await request();
                 await (await op.GetAsync("/v1/tenants/big")).ExpectAsync(HttpStatusCode.OK);
                 await (await op.GetAsync("/v1/tenants/big/quotas")).ExpectAsync(HttpStatusCode.OK);
@@ -59,18 +59,22 @@ public sealed class OverflowRecoveryTests(SingleConnectionApp app) : IClassFixtu
         }
     }
 
-    /// <summary>10^29 inferences, raw and rolled up: valid for PostgreSQL's numeric, one digit more than a .NET decimal holds.</summary>
+    /// <summary>
+    /// The largest quantities the bounded columns hold (numeric(28,6) hourly, numeric(21,6) per event), over three hours:
+    /// their sums exceed what the reads cast to, so PostgreSQL itself fails those queries mid-way.
+    /// </summary>
     private async Task InsertOverflowingUsageAsync()
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("""
             INSERT INTO usage_hourly (tenant_id, hour, meter, dimension_key, subject, quantity, events)
-            SELECT id, date_trunc('hour', now() - interval '1 hour'), 'inferences', '', '', 1e29, 2 FROM tenants WHERE name = 'big';
+            SELECT id, date_trunc('hour', now() - n * interval '1 hour'), 'inferences', '', '', 9999999999999999999999.999999, 2
+            FROM tenants, generate_series(1, 3) n WHERE name = 'big';
             INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
-            SELECT id, 's', 'e' || n, 'inferences', '', date_trunc('hour', now() - interval '1 hour'), 5e28, ''
+            SELECT id, 's', 'e' || n, 'inferences', '', date_trunc('hour', now() - interval '1 hour'), 999999999999999.999999, ''
             FROM tenants, generate_series(1, 2) n WHERE name = 'big';
             """, connection);
-        Assert.Equal(3, await insert.ExecuteNonQueryAsync());
+        Assert.Equal(5, await insert.ExecuteNonQueryAsync());
     }
 }

@@ -775,3 +775,108 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    ALTER TABLE clusters ADD encrypted_prometheus_token bytea;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    ALTER TABLE clusters ADD prometheus_url character varying(2000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE TABLE slos (
+        id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        tenant character varying(63) NOT NULL,
+        name character varying(63) NOT NULL,
+        placement character varying(63) NOT NULL,
+        objective double precision NOT NULL,
+        "window" character varying(16) NOT NULL,
+        indicator jsonb NOT NULL,
+        remediation jsonb NOT NULL,
+        state character varying(16) NOT NULL,
+        state_reason character varying(2000),
+        sli double precision,
+        budget_total double precision,
+        budget_consumed double precision,
+        budget_remaining double precision,
+        burn_rates jsonb NOT NULL,
+        firing_alerts jsonb NOT NULL,
+        active_remediations jsonb NOT NULL,
+        last_action_at jsonb NOT NULL,
+        evaluated_at timestamp with time zone,
+        next_evaluation_at timestamp with time zone NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        rollouts_frozen boolean NOT NULL,
+        CONSTRAINT pk_slos PRIMARY KEY (id),
+        CONSTRAINT ck_slos_objective CHECK (objective > 0 AND objective < 100),
+        CONSTRAINT fk_slos_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE TABLE slo_evaluations (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        slo_id uuid NOT NULL,
+        at timestamp with time zone NOT NULL,
+        state character varying(16) NOT NULL,
+        sli double precision,
+        budget_remaining double precision,
+        burn_rates jsonb NOT NULL,
+        CONSTRAINT pk_slo_evaluations PRIMARY KEY (id),
+        CONSTRAINT fk_slo_evaluations_slos_slo_id FOREIGN KEY (slo_id) REFERENCES slos (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE INDEX ix_slo_evaluations_slo_id_at ON slo_evaluations (slo_id, at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE INDEX ix_slos_next_evaluation_at ON slos (next_evaluation_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE UNIQUE INDEX ix_slos_tenant_id_name ON slos (tenant_id, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    CREATE INDEX ix_slos_tenant_id_placement ON slos (tenant_id, placement);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129204817_SlosAndClusterPrometheus', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

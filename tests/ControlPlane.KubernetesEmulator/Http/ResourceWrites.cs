@@ -18,6 +18,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckNamespaceMatchesUrl(request, body);
         var name = ObjectValidation.NameOf(body) ?? GenerateName(body);
         ObjectValidation.CheckName(request.Type, name);
+        CustomResourceSchemas.Check(request.Type, body);
         ServerOwnedMetadata.RemoveFrom(body);
         var created = store.Create(request.Key with { Name = name! }, body, request.Type.HasStatus);
         await JsonIo.WriteAsync(context.Response, 201, created);
@@ -28,6 +29,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         var body = await JsonIo.ReadObjectAsync(context.Request);
         ObjectValidation.CheckTypeMeta(request.Type, body, required: false);
         ObjectValidation.CheckMatchesUrl(request, body);
+        CustomResourceSchemas.Check(request.Type, body);
         var (replaced, _) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -65,6 +67,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckTypeMeta(request.Type, body, required: true);
         ObjectValidation.CheckMatchesUrl(request, body);
         ObjectValidation.CheckName(request.Type, request.Name);
+        CustomResourceSchemas.Check(request.Type, body);
         var (applied, created) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -82,6 +85,7 @@ internal sealed class ResourceWrites(ObjectStore store)
             JsonMerge.MergeInto(live!, patch);
             ObjectValidation.CheckTypeMeta(request.Type, live!, required: false);
             ObjectValidation.CheckMatchesUrl(request, live!);
+            CustomResourceSchemas.Check(request.Type, live!);
             return live!;
         }, allowCreate: false, keepStatus: request.Type.HasStatus);
         await JsonIo.WriteAsync(context.Response, 200, patched);

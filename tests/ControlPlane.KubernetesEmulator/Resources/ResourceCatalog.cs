@@ -25,6 +25,8 @@ internal static class ResourceCatalog
         new("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", Namespaced: false, HasStatus: false, ResourceVerbs.All),
         new("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", Namespaced: false, HasStatus: false, ResourceVerbs.All),
         TokenReviews,
+        CustomResources.PrometheusRules,
+        CustomResources.HttpRoutes,
     ];
 
     public static ResourceType? FindByPlural(string group, string version, string plural) =>

@@ -7,12 +7,22 @@ public class SloApp : ControlPlaneApp
 {
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
-        ["Slos:EvaluationInterval"] = "00:00:01",
+        ["Slos:EvaluationInterval"] = EvaluationWorker ? "00:00:01" : "00:10:00",
         ["Slos:QueryTimeout"] = "00:00:02",
         ["Slos:RemediationCooldown"] = RemediationCooldown,
+        ["Slos:Enabled"] = EvaluationWorker ? "true" : "false",
     };
 
     protected virtual string RemediationCooldown => "00:00:00";
+
+    /// <summary>False for tests that drive evaluation passes themselves, as several replicas would (interval 10 minutes).</summary>
+    protected virtual bool EvaluationWorker => true;
+}
+
+/// <summary>The same service with no evaluation worker running: the test plays the replicas.</summary>
+public sealed class SloAppWithoutWorker : SloApp
+{
+    protected override bool EvaluationWorker => false;
 }
 
 /// <summary>Arranges tenants with serving placements on a cluster whose Prometheus is the run's, through the API.</summary>

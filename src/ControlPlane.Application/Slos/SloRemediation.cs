@@ -4,6 +4,7 @@ using ControlPlane.Application.Common;
 using ControlPlane.Application.Placements;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Slos;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Application.Slos;
@@ -13,7 +14,7 @@ namespace ControlPlane.Application.Slos;
 /// when the condition stops holding, each change at most once per cooldown and audited. Missing data changes nothing.
 /// Only the replica that claimed the SLO for this interval runs this, so each action is taken once.
 /// </summary>
-public sealed class SloRemediation(IControlPlaneDb db, PlacementService placements, AuditTrail audit, IOptions<SloOptions> options,
+public sealed class SloRemediation(IControlPlaneDb db, IServiceScopeFactory scopes, AuditTrail audit, IOptions<SloOptions> options,
     TimeProvider clock)
 {
     /// <summary>Applies the rules of <paramref name="slo"/> (tracked) to <paramref name="placement"/>; saves the SLO.</summary>
@@ -99,12 +100,16 @@ public sealed class SloRemediation(IControlPlaneDb db, PlacementService placemen
         return detail;
     }
 
-    /// <summary>Through the placement's own rescale path: quota, pool capacity and budget checks, outbox, audit. Null when done, else why not.</summary>
+    /// <summary>
+    /// Through the placement's own rescale path: quota, pool capacity and budget checks, outbox, audit — in a unit of
+    /// work of its own, so a refused rescale leaves nothing half-changed behind in this one. Null when done, else why not.
+    /// </summary>
     private async Task<string?> RescaleAsync(Placement placement, int minReplicas, CancellationToken cancellationToken)
     {
+        using var scope = scopes.CreateScope();
         try
         {
-            await placements.RescaleAsync(placement.Tenant, placement.Name,
+            await scope.ServiceProvider.GetRequiredService<PlacementService>().RescaleAsync(placement.Tenant, placement.Name,
                 new UpdatePlacementRequest(new ReplicaBounds(minReplicas, placement.MaxReplicas)), null, cancellationToken);
             return null;
         }

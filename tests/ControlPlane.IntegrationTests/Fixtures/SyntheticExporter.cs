@@ -38,7 +38,7 @@ public sealed class SyntheticExporter : IDisposable
             Advance();
             if (!_series.TryGetValue((ns, pod), out var series))
             {
-                _series[(ns, pod)] = series = new Series();
+                _series[(ns, pod)] = series = new Series { At = _clock.Elapsed.TotalSeconds };
             }
 
             (series.OkRate, series.ErrorRate, series.SlowShare) = (ok, errors, slowShare);
@@ -76,10 +76,17 @@ public sealed class SyntheticExporter : IDisposable
                 return;
             }
 
-            var body = Encoding.UTF8.GetBytes(Render());
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            try
+            {
+                var body = Encoding.UTF8.GetBytes(Render());
+                context.Response.ContentType = "text/plain; version=0.0.4";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // Prometheus gave up on a slow scrape (its timeout is the 1 s interval): the next scrape comes anyway.
+            }
         }
     }
 

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Slos;
 
 /// <summary>Tenants declare, read and delete SLOs; every change queues the placement's PrometheusRules for the reconciler.</summary>
-public sealed class SloService(IControlPlaneDb db, AuditTrail audit, TimeProvider clock)
+public sealed class SloService(IControlPlaneDb db, IOpenSloFormat openSlo, AuditTrail audit, TimeProvider clock)
 {
     private static readonly TimeSpan MinWindow = TimeSpan.FromHours(1);
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(90);
@@ -97,6 +97,17 @@ public sealed class SloService(IControlPlaneDb db, AuditTrail audit, TimeProvide
     /// <summary>The SLO's rule groups as a Prometheus rules file: exactly what the PrometheusRule in the tenant namespace holds.</summary>
     public async Task<string> RulesFileAsync(string tenantName, string name, CancellationToken cancellationToken) =>
         RulesFile.ToYaml(SloRules.For(await LoadAsync(tenantName, name, cancellationToken)));
+
+    /// <summary>The SLO as an OpenSLO v1 document (YAML).</summary>
+    public async Task<string> OpenSloAsync(string tenantName, string name, CancellationToken cancellationToken) =>
+        openSlo.Export(await LoadAsync(tenantName, name, cancellationToken));
+
+    /// <summary>Creates or replaces the SLO an OpenSLO v1 document describes (remediation rules are not part of OpenSLO: none).</summary>
+    public async Task<(Versioned<SloResponse> Slo, bool Created)> ImportAsync(string tenantName, string document, CancellationToken cancellationToken)
+    {
+        var (name, request) = openSlo.Import(document);
+        return await PutAsync(tenantName, name, request, null, cancellationToken);
+    }
 
     /// <summary>Deletes the SLO; the reconciler removes its PrometheusRule, and remediations in force are undone by the next evaluation of nothing.</summary>
     public async Task DeleteAsync(string tenantName, string name, string? ifMatch, CancellationToken cancellationToken) =>

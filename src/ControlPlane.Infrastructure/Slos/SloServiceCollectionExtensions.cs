@@ -19,6 +19,7 @@ internal static class SloServiceCollectionExtensions
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SloOptions>>().Value.QueryTimeout);
         services.AddScoped<ISloSchedule, PostgresSloSchedule>();
         services.AddScoped<IUsageSlices, PostgresUsageSlices>();
+        services.AddSingleton<IOpenSloFormat, OpenSloYaml>();
         services.AddSingleton<IClusterSloObjects>(sp => sp.GetRequiredService<KubernetesClusterGateway>());
         if (configuration.GetValue(SloOptions.Section + ":" + nameof(SloOptions.Enabled), true))
         {

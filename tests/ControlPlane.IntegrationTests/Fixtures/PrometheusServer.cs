@@ -6,7 +6,8 @@ namespace ControlPlane.IntegrationTests.Fixtures;
 /// <summary>
 /// One real Prometheus per test run (Debian's package: /usr/bin/prometheus) with a temporary config and TSDB, scraping
 /// the run's <see cref="SyntheticExporter"/> every second with honor_labels (so the exporter's namespace and pod labels
-/// are the series' labels, as Kubernetes service discovery would set them). Stopped when the test process exits.
+/// are the series' labels, as Kubernetes service discovery would set them). Stopped (and its files removed) by a
+/// watchdog shell once the test process is gone.
 /// Tests keep apart by tenant namespace. When Prometheus cannot be had the tests fail with the reason: they never skip.
 /// </summary>
 public static class PrometheusServer
@@ -34,15 +35,22 @@ public static class PrometheusServer
                   - targets: ['127.0.0.1:{exporter.Port.ToString(CultureInfo.InvariantCulture)}']
             """);
         var port = LoopbackPort.Free();
-        var start = new ProcessStartInfo(Binary)
+        // A watchdog shell owns Prometheus: it stops it and removes its files as soon as this test process is gone, however
+        // it ends (the test host is often killed without running exit handlers).
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         foreach (var arg in new[]
         {
-            "--config.file=" + config, "--storage.tsdb.path=" + Path.Combine(dir, "data"),
-            $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--storage.tsdb.retention.time=1d",
+            "-c", """
+                  "$1" --config.file="$2/prometheus.yml" --storage.tsdb.path="$2/data" --web.listen-address="127.0.0.1:$3" --storage.tsdb.retention.time=1d &
+                  prometheus=$!
+                  while kill -0 "$4" 2>/dev/null && kill -0 "$prometheus" 2>/dev/null; do sleep 1; done
+                  kill "$prometheus" 2>/dev/null; wait "$prometheus"; rm -rf "$2"
+                  """,
+            "prometheus-watchdog", Binary, dir, port.ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         })
         {
             start.ArgumentList.Add(arg);
@@ -54,17 +62,6 @@ public static class PrometheusServer
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-
-            exporter.Dispose();
-            Directory.Delete(dir, recursive: true);
-        };
 
         var url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };

@@ -6,6 +6,7 @@ using ControlPlane.Application.Placements;
 using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Quotas;
 using ControlPlane.Application.ServiceAccounts;
+using ControlPlane.Application.Slos;
 using ControlPlane.Application.Tenants;
 using ControlPlane.Application.WorkloadIdentity;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,13 @@ public static class DependencyInjection
         services.AddScoped<BudgetAlerts>();
         services.AddScoped<SpendGuard>();
         services.AddScoped<SystemMetering>();
+        services.AddScoped<SloService>();
+        services.AddScoped<SliReader>();
+        services.AddScoped<CostSliReader>();
+        services.AddScoped<SloRemediation>();
+        services.AddScoped<SloEvaluator>();
+        services.AddScoped<SloClusterReconciler>();
+        services.AddSingleton<SloMetrics>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ using ControlPlane.Infrastructure.ObjectStore;
 using ControlPlane.Infrastructure.Persistence;
 using ControlPlane.Infrastructure.Reconciliation;
 using ControlPlane.Infrastructure.Security;
+using ControlPlane.Infrastructure.Slos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
         services.AddControlPlaneBilling(configuration);
+        services.AddControlPlaneSlos(configuration);
         return services;
     }
 

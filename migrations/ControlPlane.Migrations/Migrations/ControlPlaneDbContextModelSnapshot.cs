@@ -269,6 +269,10 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("encrypted_credentials");
 
+                    b.Property<byte[]>("EncryptedPrometheusToken")
+                        .HasColumnType("bytea")
+                        .HasColumnName("encrypted_prometheus_token");
+
                     b.Property<DateTimeOffset?>("LastSyncAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sync_at");
@@ -283,6 +287,11 @@ namespace ControlPlane.Migrations.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("name");
+
+                    b.Property<string>("PrometheusUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("prometheus_url");
 
                     b.Property<bool>("Reachable")
                         .HasColumnType("boolean")
@@ -1028,6 +1037,192 @@ namespace ControlPlane.Migrations.Migrations
                     b.ToTable("service_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPlane.Domain.Slos.Slo", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActiveRemediations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("active_remediations");
+
+                    b.Property<double?>("BudgetConsumed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("budget_consumed");
+
+                    b.Property<double?>("BudgetRemaining")
+                        .HasColumnType("double precision")
+                        .HasColumnName("budget_remaining");
+
+                    b.Property<double?>("BudgetTotal")
+                        .HasColumnType("double precision")
+                        .HasColumnName("budget_total");
+
+                    b.Property<string>("BurnRates")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("burn_rates");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("evaluated_at");
+
+                    b.Property<string>("FiringAlerts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("firing_alerts");
+
+                    b.Property<string>("Indicator")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("indicator");
+
+                    b.Property<string>("LastActionAt")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("last_action_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextEvaluationAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_evaluation_at");
+
+                    b.Property<double>("Objective")
+                        .HasColumnType("double precision")
+                        .HasColumnName("objective");
+
+                    b.Property<string>("Placement")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("placement");
+
+                    b.Property<string>("Remediation")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("remediation");
+
+                    b.Property<bool>("RolloutsFrozen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rollouts_frozen");
+
+                    b.Property<double?>("Sli")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sli");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("state_reason");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("window");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slos");
+
+                    b.HasIndex("NextEvaluationAt")
+                        .HasDatabaseName("ix_slos_next_evaluation_at");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_slos_tenant_id_name");
+
+                    b.HasIndex("TenantId", "Placement")
+                        .HasDatabaseName("ix_slos_tenant_id_placement");
+
+                    b.ToTable("slos", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_slos_objective", "objective > 0 AND objective < 100");
+                        });
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Slos.SloEvaluation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double?>("BudgetRemaining")
+                        .HasColumnType("double precision")
+                        .HasColumnName("budget_remaining");
+
+                    b.Property<string>("BurnRates")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("burn_rates");
+
+                    b.Property<double?>("Sli")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sli");
+
+                    b.Property<Guid>("SloId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("slo_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_slo_evaluations");
+
+                    b.HasIndex("SloId", "At")
+                        .HasDatabaseName("ix_slo_evaluations_slo_id_at");
+
+                    b.ToTable("slo_evaluations", (string)null);
+                });
+
             modelBuilder.Entity("ControlPlane.Domain.Tenants.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1593,6 +1788,26 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_service_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Slos.Slo", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slos_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Slos.SloEvaluation", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Slos.Slo", null)
+                        .WithMany()
+                        .HasForeignKey("SloId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_slo_evaluations_slos_slo_id");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>

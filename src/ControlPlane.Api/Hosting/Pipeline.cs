@@ -55,6 +55,7 @@ internal static class Pipeline
         v1.MapPlacementsApi();
         v1.MapModelsApi();
         v1.MapBillingApi();
+        v1.MapSlosApi();
     }
 
     /// <summary>

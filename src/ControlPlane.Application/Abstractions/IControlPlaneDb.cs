@@ -5,6 +5,7 @@ using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
+using ControlPlane.Domain.Slos;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -30,6 +31,8 @@ public interface IControlPlaneDb
     DbSet<Statement> Statements { get; }
     DbSet<Budget> Budgets { get; }
     DbSet<BudgetAlert> BudgetAlerts { get; }
+    DbSet<Slo> Slos { get; }
+    DbSet<SloEvaluation> SloEvaluations { get; }
     DatabaseFacade Database { get; }
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

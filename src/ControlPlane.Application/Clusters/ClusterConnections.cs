@@ -15,5 +15,12 @@ public sealed class ClusterConnections(ICredentialProtector protector)
             credentials.BearerToken, credentials.CaCertificatePem, credentials.Kubeconfig);
     }
 
+    /// <summary>How to query the cluster's Prometheus; null when none is registered.</summary>
+    public Slos.PrometheusConnection? PrometheusFor(Cluster cluster) => cluster.PrometheusUrl is null ? null
+        : new Slos.PrometheusConnection(cluster.Name, new Uri(cluster.PrometheusUrl),
+            cluster.EncryptedPrometheusToken is null ? null : System.Text.Encoding.UTF8.GetString(protector.Unprotect(cluster.EncryptedPrometheusToken)));
+
+    internal byte[] ProtectSecret(string secret) => protector.Protect(System.Text.Encoding.UTF8.GetBytes(secret));
+
     internal byte[] Protect(ClusterCredentials credentials) => protector.Protect(JsonSerializer.SerializeToUtf8Bytes(credentials));
 }

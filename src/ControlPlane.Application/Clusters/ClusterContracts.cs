@@ -10,8 +10,20 @@ namespace ControlPlane.Application.Clusters;
 /// <param name="Status">Reachability and capacity sync.</param>
 /// <param name="CreatedAt">Registration time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
+/// <param name="Prometheus">The cluster's Prometheus, which SLOs of its placements are evaluated against (its token is never returned).</param>
 public sealed record ClusterResponse(Guid Id, string Name, string Region, string? ApiServerUrl, string? DedicatedTenant,
-    string? ServiceAccountIssuer, ClusterStatusResponse Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? ServiceAccountIssuer, ClusterStatusResponse Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    ClusterPrometheusResponse? Prometheus);
+
+/// <summary>A cluster's registered Prometheus.</summary>
+/// <param name="Url">The query endpoint's base URL (…/api/v1/query is appended).</param>
+/// <param name="HasBearerToken">Whether a bearer token is stored (encrypted) for it.</param>
+public sealed record ClusterPrometheusResponse(string Url, bool HasBearerToken);
+
+/// <summary>Registers the cluster's Prometheus (or Thanos/Cortex query frontend).</summary>
+/// <param name="Url">http(s) base URL; an empty string removes the registration. http only in the Development environment.</param>
+/// <param name="BearerToken">Sent as Authorization: Bearer; encrypted at rest like the cluster's credentials, never returned.</param>
+public sealed record ClusterPrometheusRequest(string? Url, string? BearerToken = null);
 
 /// <summary>What the control plane last saw of the cluster.</summary>
 /// <param name="Reachable">False when the last sync or reconcile could not reach the API server.</param>
@@ -43,8 +55,10 @@ public sealed record CreateClusterRequest(string Name, string Region, string? Ap
 /// <param name="Kubeconfig">New kubeconfig.</param>
 /// <param name="DedicatedTenant">Dedicate to this tenant; an empty string removes the dedication.</param>
 /// <param name="ServiceAccountIssuer">New service-account token issuer; an empty string stops token exchange for this cluster.</param>
+/// <param name="Prometheus">The cluster's Prometheus, which SLIs of its placements are read from.</param>
 public sealed record UpdateClusterRequest(string? Region = null, string? ApiServerUrl = null, string? BearerToken = null,
-    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null);
+    string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null,
+    ClusterPrometheusRequest? Prometheus = null);
 
 /// <summary>The decrypted credentials, as stored (encrypted) in the cluster row.</summary>
 internal sealed record ClusterCredentials(string? BearerToken, string? CaCertificatePem, string? Kubeconfig);

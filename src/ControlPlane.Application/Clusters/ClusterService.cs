@@ -69,6 +69,9 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             : null;
         var clearIssuer = request.ServiceAccountIssuer is { Length: 0 };
         ValidateIssuer(errors, clearIssuer ? null : request.ServiceAccountIssuer);
+        var prometheusUrl = ValidatePrometheusUrl(errors, request.Prometheus);
+        errors.AddIf(request.Prometheus is { BearerToken: { } t } && (t.Length is 0 or > 8192 || t.Any(char.IsControl)), "prometheus.bearerToken",
+            "a bearer token of 1 to 8192 characters without control characters");
         errors.ThrowIfAny();
         var clearDedication = request.DedicatedTenant is { Length: 0 };
         await db.EnsureTenantFieldAsync("dedicatedTenant", clearDedication ? null : request.DedicatedTenant, cancellationToken);
@@ -85,8 +88,15 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             : null;
         cluster.Update(request.Region, url, encrypted, clearDedication ? null : request.DedicatedTenant, clearDedication,
             clearIssuer ? null : request.ServiceAccountIssuer, clearIssuer, clock.GetUtcNow());
-        audit.Record("cluster.update", $"clusters/{name}", null,
-            new Dictionary<string, string> { ["credentialsReplaced"] = newCredentials ? "true" : "false" });
+        if (request.Prometheus is { } prometheus)
+        {
+            cluster.UsePrometheus(prometheusUrl, prometheus.BearerToken is null ? null : connections.ProtectSecret(prometheus.BearerToken), clock.GetUtcNow());
+        }
+
+        audit.Record("cluster.update", $"clusters/{name}", null, new Dictionary<string, string>
+        {
+            ["credentialsReplaced"] = newCredentials ? "true" : "false", ["prometheus"] = request.Prometheus is null ? "unchanged" : prometheusUrl ?? "removed",
+        });
         await db.SaveChangesAsync(cancellationToken);
         return new(ToResponse(cluster), cluster.Version);
     }
@@ -217,8 +227,24 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         return uri.ToString();
     }
 
+    /// <summary>The Prometheus base URL to store; null when none is given or an empty one removes it.</summary>
+    private string? ValidatePrometheusUrl(FieldErrors errors, ClusterPrometheusRequest? prometheus)
+    {
+        if (prometheus?.Url is not { Length: > 0 } url)
+        {
+            errors.AddIf(prometheus is { Url: null }, "prometheus.url", "is required (an empty string removes the registration)");
+            return null;
+        }
+
+        var valid = url.Length <= 2000 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Query)
+            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && options.Value.AllowInsecureApiServers));
+        errors.AddIf(!valid, "prometheus.url", "must be an absolute https URL without a query (http only in the Development environment)");
+        return valid ? url.TrimEnd('/') : null;
+    }
+
     internal static ClusterResponse ToResponse(Cluster c) => new(c.Id, c.Name, c.Region, c.ApiServerUrl, c.DedicatedTenant,
-        c.ServiceAccountIssuer, new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt);
+        c.ServiceAccountIssuer, new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt,
+        c.PrometheusUrl is null ? null : new ClusterPrometheusResponse(c.PrometheusUrl, c.EncryptedPrometheusToken is not null));
 
     [GeneratedRegex(@"^\s*server:\s*(\S+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex KubeconfigServer();

@@ -25,6 +25,12 @@ public sealed class Cluster
     /// </summary>
     public string? ServiceAccountIssuer { get; private set; }
 
+    /// <summary>The cluster's Prometheus (or Thanos/Cortex query endpoint), which SLIs of its placements are read from.</summary>
+    public string? PrometheusUrl { get; private set; }
+
+    /// <summary>The bearer token for <see cref="PrometheusUrl"/>, encrypted like the cluster's credentials; null when none is needed.</summary>
+    public byte[]? EncryptedPrometheusToken { get; private set; }
+
     /// <summary>Physical isolation: only this tenant's placements land here.</summary>
     public string? DedicatedTenant { get; private set; }
     public bool Reachable { get; private set; }
@@ -57,6 +63,14 @@ public sealed class Cluster
         EncryptedCredentials = encryptedCredentials ?? EncryptedCredentials;
         DedicatedTenant = clearDedicatedTenant ? null : dedicatedTenant ?? DedicatedTenant;
         ServiceAccountIssuer = clearServiceAccountIssuer ? null : serviceAccountIssuer ?? ServiceAccountIssuer;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Registers (or, with a null URL, removes) the cluster's Prometheus.</summary>
+    public void UsePrometheus(string? url, byte[]? encryptedToken, DateTimeOffset now)
+    {
+        PrometheusUrl = url;
+        EncryptedPrometheusToken = url is null ? null : encryptedToken;
         UpdatedAt = now;
     }
 

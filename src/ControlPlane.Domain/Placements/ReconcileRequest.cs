@@ -8,6 +8,12 @@ public enum ReconcileAction
 
     /// <summary>Delete the placement's objects, then release its capacity and quota.</summary>
     Delete,
+
+    /// <summary>Make the placement's PrometheusRules (one per SLO on it) match its SLOs: apply each, delete the rest.</summary>
+    SyncSloRules,
+
+    /// <summary>Make the placement's HTTPRoute match its traffic split (an SLO's fallback remediation), or delete it.</summary>
+    SyncTraffic,
 }
 
 /// <summary>

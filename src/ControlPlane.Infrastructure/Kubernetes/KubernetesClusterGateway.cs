@@ -13,7 +13,7 @@ namespace ControlPlane.Infrastructure.Kubernetes;
 /// <c>controlplane</c> with force, so re-applying is idempotent and the control plane's intent wins conflicts.
 /// One client per cluster is cached and rebuilt when the cluster's connection changes.
 /// </summary>
-public sealed class KubernetesClusterGateway : IClusterGateway, IDisposable
+public sealed partial class KubernetesClusterGateway : IClusterGateway, IDisposable
 {
     /// <summary>How long one API request may take before the cluster counts as unavailable.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(15);

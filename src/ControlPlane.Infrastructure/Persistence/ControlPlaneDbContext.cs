@@ -6,6 +6,7 @@ using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.ServiceAccounts;
+using ControlPlane.Domain.Slos;
 using ControlPlane.Domain.Tenants;
 using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
@@ -34,6 +35,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Statement> Statements => Set<Statement>();
     public DbSet<Budget> Budgets => Set<Budget>();
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+    public DbSet<Slo> Slos => Set<Slo>();
+    public DbSet<SloEvaluation> SloEvaluations => Set<SloEvaluation>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Application.Slos;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Infrastructure.Hosting;
@@ -66,7 +67,9 @@ internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<Rec
         ReconcileOutcome outcome;
         try
         {
-            outcome = await scope.ServiceProvider.GetRequiredService<PlacementReconciler>().ProcessAsync(request, cancellationToken);
+            outcome = request.Action is ReconcileAction.SyncSloRules or ReconcileAction.SyncTraffic
+                ? await scope.ServiceProvider.GetRequiredService<SloClusterReconciler>().ProcessAsync(request, cancellationToken)
+                : await scope.ServiceProvider.GetRequiredService<PlacementReconciler>().ProcessAsync(request, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -29,6 +29,7 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["model"] = "victim-model",
         ["version"] = "1",
         ["alias"] = "production",
+        ["slo"] = "victim-slo",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -103,6 +104,10 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
             events = new[] { new { id = "u1", source = "s", type = "inferences", subject = "victim-llm", time = DateTimeOffset.UtcNow, data = new { quantity = 1 } } },
         })).ExpectAsync(HttpStatusCode.OK);
         await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/budget", new { monthlyAmount = 100m, hardCap = true })).ExpectAsync(HttpStatusCode.OK);
+        await (await op.PutAsJsonAsync($"/v1/tenants/{Victim}/slos/victim-slo", new
+        {
+            placement = "victim-llm", objective = 99.5, window = "28d", indicator = new { kind = "availability", metrics = "otel-http" },
+        })).ExpectAsync(HttpStatusCode.Created);
     }
 
     private async Task<int> VictimAuditCountAsync()

@@ -23,6 +23,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         var name = ObjectValidation.NameOf(body) ?? GenerateName(body);
         ObjectValidation.CheckName(request.Type, name);
         StrictDecoding.Check(request.Type.Schema, body);
+        CustomResourceSchemas.Check(request.Type, body);
         ServerOwnedMetadata.RemoveFrom(body);
         ObjectValidation.CheckObject(request.Type, body, live: null);
         var created = store.Create(request.Key with { Name = name! }, body, request.Type.HasStatus);
@@ -35,6 +36,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckTypeMeta(request.Type, body, required: false);
         ObjectValidation.CheckMatchesUrl(request, body);
         StrictDecoding.Check(request.Type.Schema, body);
+        CustomResourceSchemas.Check(request.Type, body);
         var (replaced, _) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -74,6 +76,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckMatchesUrl(request, body);
         ObjectValidation.CheckName(request.Type, request.Name);
         StrictDecoding.Check(request.Type.Schema, body);
+        CustomResourceSchemas.Check(request.Type, body);
         var (applied, created) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -95,6 +98,7 @@ internal sealed class ResourceWrites(ObjectStore store)
             ObjectValidation.CheckTypeMeta(request.Type, live, required: false);
             ObjectValidation.CheckMatchesUrl(request, live);
             StrictDecoding.Check(request.Type.Schema, live);
+            CustomResourceSchemas.Check(request.Type, live);
             ObjectValidation.CheckObject(request.Type, live, before);
             return live;
         }, allowCreate: false, keepStatus: request.Type.HasStatus);

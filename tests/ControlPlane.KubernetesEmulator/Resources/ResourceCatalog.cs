@@ -62,6 +62,8 @@ internal static class ResourceCatalog
         PriorityClasses,
         RuntimeClasses,
         TokenReviews,
+        CustomResources.PrometheusRules,
+        CustomResources.HttpRoutes,
     ];
 
     public static ResourceType? FindByPlural(string group, string version, string plural) =>

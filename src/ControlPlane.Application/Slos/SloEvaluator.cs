@@ -1,0 +1,116 @@
+using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Audit;
+using ControlPlane.Application.Clusters;
+using ControlPlane.Domain.Placements;
+using ControlPlane.Domain.Slos;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Application.Slos;
+
+/// <summary>What one pass did: SLOs evaluated and Prometheus queries sent (the latter independent of the number of SLOs).</summary>
+public sealed record SloPass(int Evaluated, int Queries);
+
+/// <summary>
+/// One evaluation pass: claims the due SLOs, reads their SLIs with batched queries per cluster, stores status and history,
+/// audits state changes, runs remediation and publishes the metrics. Any number of replicas may run passes at once.
+/// </summary>
+public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliReader reader, CostSliReader costs, ClusterConnections connections,
+    SloRemediation remediation, SloMetrics metrics, AuditTrail audit, IOptions<SloOptions> options, TimeProvider clock)
+{
+    public async Task<SloPass> EvaluateDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        var ids = await schedule.ClaimDueAsync(now, settings.EvaluationInterval, settings.BatchSize, cancellationToken);
+        if (ids.Count > 0)
+        {
+            await EvaluateAsync(ids, now, cancellationToken);
+        }
+
+        await PublishMetricsAsync(cancellationToken);
+        return new SloPass(ids.Count, reader.QueriesSent);
+    }
+
+    private async Task EvaluateAsync(IReadOnlyList<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var slos = await db.Slos.Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken);
+        var tenantIds = slos.Select(s => s.TenantId).Distinct().ToList();
+        var placements = (await db.Placements.AsNoTracking()
+                .Where(p => tenantIds.Contains(p.TenantId) && !PlacementPhases.Finished.Contains(p.Phase) && p.Phase != PlacementPhase.Terminating)
+                .ToListAsync(cancellationToken))
+            .ToDictionary(p => (p.TenantId, p.Name));
+        var clusterIds = placements.Values.Select(p => p.ClusterId).Distinct().ToList();
+        var clusters = await db.Clusters.AsNoTracking().Where(c => clusterIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+
+        var readings = new Dictionary<Guid, SliReading>();
+        var measured = slos.Where(s => s.Indicator.Kind != SloIndicatorKind.Cost && placements.ContainsKey((s.TenantId, s.Placement)));
+        foreach (var byCluster in measured.GroupBy(s => placements[(s.TenantId, s.Placement)].ClusterId))
+        {
+            var cluster = clusters[byCluster.Key];
+            if (connections.PrometheusFor(cluster) is not { } prometheus)
+            {
+                foreach (var slo in byCluster)
+                {
+                    readings[slo.Id] = SliReading.Failed($"cluster '{cluster.Name}' has no Prometheus registered (PATCH /v1/clusters/{cluster.Name} with prometheus.url)");
+                }
+
+                continue;
+            }
+
+            foreach (var (id, reading) in await reader.ReadAsync(prometheus, [.. byCluster], cancellationToken))
+            {
+                readings[id] = reading;
+            }
+        }
+
+        foreach (var (id, reading) in await costs.ReadAsync([.. slos.Where(s => s.Indicator.Kind == SloIndicatorKind.Cost)], now, cancellationToken))
+        {
+            readings[id] = reading;
+        }
+
+        var assessments = new Dictionary<Guid, SloAssessment>();
+        foreach (var slo in slos)
+        {
+            var assessment = !placements.ContainsKey((slo.TenantId, slo.Placement))
+                ? SloAssessment.NoData($"placement '{slo.Placement}' is not running")
+                : readings[slo.Id] is { Failure: { } failure } ? SloAssessment.NoData(failure)
+                : SloAssessment.From(slo.Objective, slo.WindowDuration, readings[slo.Id].ErrorRatios);
+            assessments[slo.Id] = assessment;
+            if (slo.Assessed(assessment, now) is { } previous)
+            {
+                audit.Record("slo.state-change", SloService.Target(slo.Tenant, slo.Name), slo.Tenant, new Dictionary<string, string>
+                {
+                    ["from"] = previous.ToString(), ["to"] = slo.State.ToString(), ["reason"] = assessment.Reason ?? string.Join(",", assessment.FiringAlerts),
+                });
+            }
+
+            db.SloEvaluations.Add(SloEvaluation.Of(slo.Id, assessment, now));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // An SLO was redefined or deleted meanwhile: a redefinition is due again at once, so this pass's
+            // (now stale) results are dropped rather than stored over the new spec; nothing is remediated on them.
+            return;
+        }
+
+        foreach (var slo in slos.Where(s => s.Remediation.Count > 0))
+        {
+            placements.TryGetValue((slo.TenantId, slo.Placement), out var placement);
+            await remediation.RunAsync(slo, assessments[slo.Id], placement, cancellationToken);
+        }
+    }
+
+    private async Task PublishMetricsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.Slos.AsNoTracking().Where(s => s.EvaluatedAt != null)
+            .Select(s => new { s.Tenant, s.Name, s.BudgetTotal, s.BudgetRemaining, s.BurnRates }).ToListAsync(cancellationToken);
+        metrics.Publish([.. rows.Select(r => new SloMetricSnapshot(r.Tenant, r.Name,
+            r.BudgetTotal is > 0 && r.BudgetRemaining is { } left ? left / r.BudgetTotal.Value : null, r.BurnRates))]);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using ControlPlane.Application.Common;
+using ControlPlane.Application.Slos;
+using ControlPlane.Domain.Slos;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+
+namespace ControlPlane.Infrastructure.Slos;
+
+/// <summary>OpenSLO v1 <c>kind: SLO</c> documents with YamlDotNet (KubernetesClient's YAML library).</summary>
+internal sealed class OpenSloYaml : IOpenSloFormat
+{
+    private const int MaxDocumentLength = 64 * 1024;
+    private static readonly JsonNamingPolicy Kebab = JsonNamingPolicy.KebabCaseLower;
+    private static readonly ISerializer Serializer = new SerializerBuilder().Build();
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();
+
+    public string Export(Slo slo)
+    {
+        var annotations = new Dictionary<string, string> { [OpenSloAnnotations.Kind] = Kebab.ConvertName(slo.Indicator.Kind.ToString()) };
+        if (slo.Indicator.Metrics is { } metrics)
+        {
+            annotations[OpenSloAnnotations.Metrics] = Kebab.ConvertName(metrics.ToString());
+        }
+
+        if (slo.Indicator.ThresholdSeconds is { } threshold)
+        {
+            annotations[OpenSloAnnotations.ThresholdSeconds] = threshold.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (slo.Indicator.MaxCostPer1kInferences is { } cost)
+        {
+            annotations[OpenSloAnnotations.MaxCostPer1kInferences] = cost.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var indicator = new Dictionary<string, object> { ["metadata"] = new Dictionary<string, object> { ["name"] = slo.Name + "-sli" } };
+        if (slo.Indicator.Kind != SloIndicatorKind.Cost)
+        {
+            indicator["spec"] = new Dictionary<string, object>
+            {
+                ["ratioMetric"] = new Dictionary<string, object>
+                {
+                    ["counter"] = true,
+                    ["rawType"] = "failure",
+                    ["raw"] = new Dictionary<string, object>
+                    {
+                        ["metricSource"] = new Dictionary<string, object>
+                        {
+                            ["type"] = "Prometheus",
+                            ["spec"] = new Dictionary<string, object> { ["query"] = SloRules.ErrorRatioExpr(slo, TimeSpan.FromMinutes(5)) },
+                        },
+                    },
+                },
+            };
+        }
+
+        return Serializer.Serialize(new Dictionary<string, object>
+        {
+            ["apiVersion"] = "openslo/v1",
+            ["kind"] = "SLO",
+            ["metadata"] = new Dictionary<string, object> { ["name"] = slo.Name, ["annotations"] = annotations },
+            ["spec"] = new Dictionary<string, object>
+            {
+                ["service"] = slo.Placement,
+                ["indicator"] = indicator,
+                ["timeWindow"] = new[] { new Dictionary<string, object> { ["duration"] = slo.Window, ["isRolling"] = true } },
+                ["budgetingMethod"] = slo.Indicator.Kind == SloIndicatorKind.Cost ? "Timeslices" : "Occurrences",
+                ["objectives"] = new[] { new Dictionary<string, object> { ["target"] = Math.Round(slo.Objective / 100, 9) } },
+            },
+        });
+    }
+
+    public (string Name, PutSloRequest Request) Import(string document)
+    {
+        object? root;
+        try
+        {
+            root = document.Length > MaxDocumentLength ? null : Deserializer.Deserialize<object>(document);
+        }
+        catch (YamlException)
+        {
+            root = null;
+        }
+
+        var errors = new FieldErrors();
+        var doc = Map(root);
+        errors.AddIf(doc is null, "document", $"an OpenSLO v1 SLO document in YAML, at most {MaxDocumentLength} bytes");
+        errors.ThrowIfAny();
+        errors.AddIf(Text(doc, "apiVersion") != "openslo/v1" || Text(doc, "kind") != "SLO", "apiVersion", "must be openslo/v1 with kind SLO");
+        var metadata = Map(Field(doc, "metadata"));
+        var spec = Map(Field(doc, "spec"));
+        var annotations = Map(Field(metadata, "annotations"));
+        var name = Text(metadata, "name");
+        errors.AddIf(name is null, "metadata.name", "is required");
+        errors.AddIf(Text(annotations, OpenSloAnnotations.Kind) is null, "metadata.annotations",
+            $"{OpenSloAnnotations.Kind} (availability, latency or cost) is required: the control plane builds the queries from it, never from the document's");
+        var window = Map((Field(spec, "timeWindow") as List<object>)?.FirstOrDefault());
+        var objective = Map((Field(spec, "objectives") as List<object>)?.FirstOrDefault());
+        var target = Number(objective, "target");
+        errors.AddIf(target is null, "spec.objectives[0].target", "a ratio such as 0.995 is required");
+        errors.ThrowIfAny();
+
+        var indicator = new SloIndicatorRequest(
+            Enum<SloIndicatorKind>(errors, "kind", Text(annotations, OpenSloAnnotations.Kind)),
+            Enum<MetricsPreset>(errors, "metrics", Text(annotations, OpenSloAnnotations.Metrics)),
+            Number(annotations, OpenSloAnnotations.ThresholdSeconds),
+            Number(annotations, OpenSloAnnotations.MaxCostPer1kInferences) is { } cost ? (decimal)cost : null);
+        errors.ThrowIfAny();
+        return (name!, new PutSloRequest(Text(spec, "service"), Math.Round(target!.Value * 100, 9), Text(window, "duration"), indicator));
+    }
+
+    private static T? Enum<T>(FieldErrors errors, string field, string? text)
+        where T : struct, Enum
+    {
+        var value = text is null ? null : System.Enum.GetValues<T>().Cast<T?>().FirstOrDefault(v => Kebab.ConvertName(v!.Value.ToString()) == text);
+        errors.AddIf(text is not null && value is null, "metadata.annotations", $"'{text}' is not a known {field}");
+        return value;
+    }
+
+    private static Dictionary<object, object>? Map(object? node) => node as Dictionary<object, object>;
+
+    private static object? Field(Dictionary<object, object>? map, string key) => map is not null && map.TryGetValue(key, out var value) ? value : null;
+
+    private static string? Text(Dictionary<object, object>? map, string key) => Field(map, key) as string;
+
+    private static double? Number(Dictionary<object, object>? map, string key) =>
+        Text(map, key) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+}

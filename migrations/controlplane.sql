@@ -779,6 +779,158 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203045_BillingPrecision') THEN
+    ALTER TABLE statements ALTER COLUMN total TYPE numeric(28,2);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203045_BillingPrecision') THEN
+    ALTER TABLE budgets ALTER COLUMN monthly_amount TYPE numeric(17,2);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203045_BillingPrecision') THEN
+    ALTER TABLE budget_alerts ALTER COLUMN spend TYPE numeric(28,2);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203045_BillingPrecision') THEN
+    ALTER TABLE usage_events ALTER COLUMN quantity TYPE numeric(21,6);
+    ALTER TABLE usage_hourly ALTER COLUMN quantity TYPE numeric(28,6);
+    UPDATE usage_hourly h SET quantity = s.quantity
+    FROM (SELECT tenant_id, date_bin('1 hour', time, timestamptz '2000-01-01 00:00:00+00') AS hour, meter, dimension_key, subject,
+                 sum(quantity) AS quantity
+          FROM usage_events GROUP BY 1, 2, 3, 4, 5) s
+    WHERE h.tenant_id = s.tenant_id AND h.hour = s.hour AND h.meter = s.meter AND h.dimension_key = s.dimension_key
+      AND h.subject = s.subject AND h.quantity <> s.quantity;
+    ALTER TABLE metering_watermarks DROP CONSTRAINT metering_watermarks_pkey;
+    ALTER TABLE metering_watermarks ADD COLUMN tenant_id uuid;
+    INSERT INTO metering_watermarks (meter, tenant_id, up_to)
+    SELECT w.meter, t.id, w.up_to FROM metering_watermarks w CROSS JOIN tenants t WHERE w.tenant_id IS NULL;
+    DELETE FROM metering_watermarks WHERE tenant_id IS NULL;
+    ALTER TABLE metering_watermarks ALTER COLUMN tenant_id SET NOT NULL;
+    ALTER TABLE metering_watermarks ADD CONSTRAINT pk_metering_watermarks PRIMARY KEY (meter, tenant_id);
+    ALTER TABLE metering_watermarks ADD CONSTRAINT fk_metering_watermarks_tenants_tenant_id
+        FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203045_BillingPrecision') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129203045_BillingPrecision', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE SEQUENCE token_revocation_epochs START WITH 1 INCREMENT BY 1 NO CYCLE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    ALTER TABLE idempotency_records ADD protected_response_body bytea;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    ALTER TABLE budgets ADD operator_owned boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE TABLE token_revocations (
+        principal character varying(300) NOT NULL,
+        epoch bigint NOT NULL,
+        revoked_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_token_revocations PRIMARY KEY (principal)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    CREATE INDEX ix_token_revocations_revoked_at ON token_revocations (revoked_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    DELETE FROM idempotency_records WHERE response_body LIKE '%"clientSecret"%';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129203708_IdentityHardening') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129203708_IdentityHardening', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ALTER COLUMN runtime_class TYPE character varying(253);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE placements ADD autoscaling jsonb;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    ALTER TABLE node_pools ADD missing_runtime_classes jsonb NOT NULL DEFAULT '[]';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    UPDATE placements SET runtime_class = lower(runtime_class) WHERE runtime_class IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204319_KubernetesRealism') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129204319_KubernetesRealism', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129204817_SlosAndClusterPrometheus') THEN
     ALTER TABLE clusters ADD encrypted_prometheus_token bytea;
     END IF;

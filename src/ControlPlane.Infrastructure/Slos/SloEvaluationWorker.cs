@@ -11,7 +11,7 @@ namespace ControlPlane.Infrastructure.Slos;
 /// It polls at a fraction of the interval so that a new or redefined SLO is evaluated soon after it is stored.
 /// </summary>
 internal sealed class SloEvaluationWorker(IServiceScopeFactory scopes, IOptions<SloOptions> options, TimeProvider clock,
-    ILogger<SloEvaluationWorker> logger) : PeriodicWorker(clock, logger)
+    WorkerMetrics metrics, ILogger<SloEvaluationWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
     protected override TimeSpan Interval => options.Value.EvaluationInterval / 4;
 

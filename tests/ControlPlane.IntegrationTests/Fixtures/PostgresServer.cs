@@ -183,7 +183,7 @@ public static class PostgresServer
 
         /// <summary>Starts the server (again) on the same port and data, waiting until it accepts connections.</summary>
         public void StartServer() => Run(Path.Combine(_bin, "pg_ctl"),
-            $"-D {_dataDir} -o \"-p {_port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" -l {_dataDir}/log -w start",
+            $"-D {_dataDir} -o \"-p {_port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000\" -l {_dataDir}/log -w start",
             _asUser);
 
         /// <summary>Stops the server the way an operator's restart does: sessions are ended (57P01), new connections refused.</summary>

@@ -22,6 +22,8 @@ public sealed class CostSloTests(SloApp app) : IClassFixture<SloApp>
             events.Add(BillingFixtures.Event($"other-{k}", "tokens-in", at, 10_000_000, subject: "batch"));
         }
 
+        // Usage older than its tenant is refused: the tenant has existed since before the first slice.
+        await app.BackdateTenantAsync("slo-cost", lastSlice.AddHours(-1));
         using var op = await app.OperatorClientAsync();
         await op.PostUsageAsync([.. events], "slo-cost");
 

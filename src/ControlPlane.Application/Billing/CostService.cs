@@ -1,6 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Billing;
+using ControlPlane.Domain.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Billing;
@@ -98,15 +99,15 @@ public sealed class CostService(IControlPlaneDb db, IUsageStore usage, PriceBook
 
     /// <summary>
     /// Usage is kept per hour: the period is widened to whole hours (the response says which). Both bounds lie in
-    /// [2000-01-01, 9000-01-01), checked before any arithmetic, so no instant near DateTimeOffset's limits is computed.
+    /// the API's supported range (<see cref="SupportedTime"/>), checked here too (the input filter checks bodies and query
+    /// strings; the service also serves callers without one), before any arithmetic near DateTimeOffset's limits.
     /// </summary>
     private (DateTimeOffset From, DateTimeOffset To) Range(DateTimeOffset? from, DateTimeOffset? to)
     {
         var now = clock.GetUtcNow();
         var errors = new FieldErrors();
-        var bounds = $"must be from {UsageTime.Earliest:yyyy-MM-dd} to before {UsageTime.Latest:yyyy-MM-dd}";
-        errors.AddIf(from is { } f && (f < UsageTime.Earliest || f >= UsageTime.Latest), "from", bounds);
-        errors.AddIf(to is { } t && (t < UsageTime.Earliest || t >= UsageTime.Latest), "to", bounds);
+        errors.AddIf(from is { } f && !SupportedTime.Contains(f), "from", SupportedTime.Rule);
+        errors.AddIf(to is { } t && !SupportedTime.Contains(t), "to", SupportedTime.Rule);
         errors.ThrowIfAny();
         var start = FloorHour(from ?? Pricing.MonthStart(now));
         var endRaw = to ?? now;

@@ -47,8 +47,5 @@ public static class UnitPrices
 /// <summary>The earliest usage time the system accepts or reports on (hours are binned from this origin too).</summary>
 public static class UsageTime
 {
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>The end of the last year a cost period may reach (its hour arithmetic stays far from DateTimeOffset.MaxValue).</summary>
-    public static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Earliest = Common.SupportedTime.Earliest;
 }

@@ -5,7 +5,8 @@ namespace ControlPlane.LocalCluster;
 
 /// <summary>
 /// What the Deployment and Job controllers and the kubelets of a real cluster would report: a short while after a
-/// Deployment's generation (or a Job) appears, all its replicas are ready (or its pods active). A workload the API server
+/// Deployment's generation (or a Job) appears, all its replicas are ready (or its pods active); an autoscaled Deployment
+/// runs its HorizontalPodAutoscaler's minimum. A workload the API server
 /// refused pods for (a <c>ReplicaFailure</c> condition) is left alone, so the control plane shows the cluster's reason.
 /// Jobs keep running until deleted: there is no real work to finish.
 /// </summary>
@@ -56,7 +57,7 @@ internal sealed class ReadinessSimulator : IAsyncDisposable
         var pending = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in _emulator.List("apps/v1", "deployments"))
         {
-            var desired = (int)(Number(deployment["spec"]?["replicas"]) ?? 1);
+            var desired = (int)(Number(deployment["spec"]?["replicas"]) ?? AutoscalerFloor(deployment) ?? 1);
             var rolledOut = Status(deployment, "observedGeneration") == Number(deployment["metadata"]?["generation"])
                 && Status(deployment, "readyReplicas") == desired;
             if (!rolledOut && !HasReplicaFailure(deployment))
@@ -116,6 +117,13 @@ internal sealed class ReadinessSimulator : IAsyncDisposable
             _log.WriteLine($"local-cluster: {workload["kind"]} {ns}/{name} not updated: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// The minReplicas of the HorizontalPodAutoscaler (named like the Deployment) that owns its replica count: with no
+    /// load, what the HPA controller would scale it to.
+    /// </summary>
+    private long? AutoscalerFloor(JsonObject deployment) => Number(_emulator.Get("autoscaling/v2", "horizontalpodautoscalers",
+        (string?)deployment["metadata"]?["namespace"], (string)deployment["metadata"]!["name"]!)?["spec"]?["minReplicas"]);
 
     private static long? Status(JsonObject obj, string field) => Number(obj["status"]?[field]);
 

@@ -50,13 +50,14 @@ public sealed class DevelopmentClusterTests(ControlPlaneApp app, DevelopmentClus
         using var client = app.ClientWithToken(ci.Token);
         await (await client.PostAsJsonAsync("/v1/tenants/devhost/placements", new
         {
-            name = "chat", kind = "inference", image = "registry.example/serve:1",
+            name = "chat", kind = "inference", image = "registry.example/serve:1", replicas = new { min = 2, max = 3 },
             resources = new { gpuModel = "h100", gpusPerReplica = 1 },
         })).ExpectAsync(HttpStatusCode.Created);
 
-        // Nobody marks the Deployment ready here: the local cluster's stand-in kubelet does.
+        // Nobody marks the Deployment ready here: the local cluster's stand-in kubelet does, at the HPA's minimum.
         var running = await client.WaitForPlacementAsync("devhost", "chat", p => p.Phase() == "running");
         Assert.Equal("h100-od", running.GetProperty("status").GetProperty("nodePool").GetString());
+        Assert.Equal(2, running.GetProperty("status").GetProperty("readyReplicas").GetInt32());
 
         var podToken = await TokenRequestAsync("t-devhost", "default", "controlplane");
         using var anonymous = app.CreateClient();

@@ -10,6 +10,7 @@ namespace ControlPlane.Infrastructure.Identity;
 /// authentication cost. The key is the whole token, so a hit means byte-identical input to a verification that passed;
 /// expiry is still enforced (the entry ends at the token's exp, and OpenIddict checks exp again on the principal).
 /// Failures are never cached. Signing keys change only with configuration, i.e. a restart, which empties the cache.
+/// Revocation is checked after this on every request, hit or miss (<see cref="Revocation.RevokedTokenRejector"/>).
 /// </summary>
 internal sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHandler
 {

@@ -64,6 +64,24 @@ public sealed class TokenRevocationTests(ControlPlaneApp app, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_replica_that_authenticated_a_client_before_refuses_it_a_token_once_it_is_deleted_or_rotated()
+    {
+        using var op = await app.OperatorClientAsync();
+        await app.CreateTenantWithAccountAsync("revoke-issuer");
+        var doomed = await app.CreateAccountAsync("revoke-issuer", "doomed", "viewer");
+        var rotated = await app.CreateAccountAsync("revoke-issuer", "rotated", "viewer");
+        foreach (var account in new[] { doomed, rotated })
+        {
+            await (await _replica.RequestTokenAsync(account.ClientId, account.ClientSecret)).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await (await op.DeleteAsync("/v1/tenants/revoke-issuer/service-accounts/doomed")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await op.PostAsync("/v1/tenants/revoke-issuer/service-accounts/rotated:rotate-secret", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _replica.RequestTokenAsync(doomed.ClientId, doomed.ClientSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _replica.RequestTokenAsync(rotated.ClientId, rotated.ClientSecret)).StatusCode);
+    }
+
+    [Fact]
     public async Task Suspending_a_tenant_refuses_its_live_tokens_and_a_new_token_can_still_read()
     {
         using var op = await app.OperatorClientAsync();

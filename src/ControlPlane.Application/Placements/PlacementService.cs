@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
-using ControlPlane.Application.Billing;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Scheduling;
@@ -10,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Placements;
 
 /// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
-public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger, SpendGuard spend,
+public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger,
     AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
@@ -76,36 +75,18 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
             }
 
             var now = clock.GetUtcNow();
-            var quotas = await ledger.LockQuotasAsync(placement.TenantId, [placement.GpuQuotaResource, .. SpendGuard.MonthlyQuotas],
-                cancellationToken);
-            var pool = await ledger.LockPoolAsync(placement.NodePoolId, cancellationToken);
-            var delta = placement.Rescale(request.Replicas!.Min, request.Replicas.Max ?? request.Replicas.Min, now);
+            var delta = (request.Replicas!.Max ?? request.Replicas.Min) * placement.UnitsPerReplica - placement.ReservedUnits;
+            // Growing is admitting the difference: reserved (or refused) before the placement changes.
             if (delta > 0)
             {
-                var quota = quotas.GetValueOrDefault(placement.GpuQuotaResource);
-                if (quota is null || !quota.CanReserve(delta))
-                {
-                    throw new ConflictException("quota-exceeded",
-                        $"Quota {placement.GpuQuotaResource} has {quota?.Remaining ?? 0} left; scaling up needs {delta} more.");
-                }
-
-                if (pool.FreeUnits(placement.MigProfile) < delta)
-                {
-                    throw new ConflictException("insufficient-capacity",
-                        $"Node pool {pool.Name} has {pool.FreeUnits(placement.MigProfile)} free units; scaling up needs {delta} more.");
-                }
-
-                // Growing is admitting the difference: the same budget and monthly quota checks as an admission.
-                await spend.EnsureAffordableAsync(placement.TenantId, tenantName, quotas, pool, placement.MigProfile, delta, cancellationToken);
-                quota.Reserve(delta, now);
-                pool.Reserve(placement.MigProfile, delta, now);
+                await ledger.ReserveMoreAsync(placement, tenantName, delta, cancellationToken);
             }
             else if (delta < 0)
             {
-                quotas.GetValueOrDefault(placement.GpuQuotaResource)?.Release(-delta, now);
-                pool.Release(placement.MigProfile, -delta, now);
+                await ledger.ReleaseSomeAsync(placement, -delta, cancellationToken);
             }
 
+            placement.Rescale(request.Replicas.Min, request.Replicas.Max ?? request.Replicas.Min, now);
             db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Apply, now));
             audit.Record("placement.rescale", $"tenants/{tenantName}/placements/{name}", tenantName,
                 new Dictionary<string, string> { ["minReplicas"] = request.Replicas.Min.ToString(System.Globalization.CultureInfo.InvariantCulture) });

@@ -1,0 +1,3 @@
+using ControlPlane.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromProcess());

@@ -1,3 +1,7 @@
-using ControlPlane.Cli;
+namespace ControlPlane.Cli;
 
-return await CliApp.RunAsync(args, CliContext.FromProcess());
+/// <summary>The process entry point (a named class: the API's top-level Program must stay the only global one in tests).</summary>
+internal static class EntryPoint
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliContext.FromProcess());
+}

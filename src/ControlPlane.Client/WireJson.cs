@@ -14,6 +14,9 @@ public static class WireJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions());
 
+    /// <summary>For what a person wrote (a document's spec): a field the API does not know is an error, not silently dropped.</summary>
+    public static JsonSerializerOptions Strict { get; } = new(Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -55,4 +58,7 @@ public static class WireJson
 public partial class ControlPlaneClient
 {
     static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => WireJson.Configure(settings);
+
+    /// <summary>Keep every answer's text, so a refusal's problem (title, detail, field errors) can be shown as it came.</summary>
+    partial void Initialize() => ReadResponseAsString = true;
 }

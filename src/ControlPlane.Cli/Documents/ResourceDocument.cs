@@ -40,7 +40,7 @@ internal sealed record ResourceDocument(string Kind, string? Tenant, string Name
         T? request;
         try
         {
-            request = Spec.Deserialize<T>(WireJson.Options);
+            request = Spec.Deserialize<T>(WireJson.Strict);
         }
         catch (JsonException e)
         {
@@ -52,11 +52,49 @@ internal sealed record ResourceDocument(string Kind, string? Tenant, string Name
             throw new UsageException($"{Source}: {Kind} {Name}: spec is empty.");
         }
 
-        if (typeof(T).GetProperty("AdditionalProperties")?.GetValue(request) is IDictionary<string, object> { Count: > 0 } unknown)
+        var unknown = UnknownFields(request, "spec").ToList();
+        return unknown.Count == 0 ? request
+            : throw new UsageException($"{Source}: {Kind} {Name}: fields the API does not know: {string.Join(", ", unknown)}.");
+    }
+
+    /// <summary>
+    /// The generated types keep members the document does not declare in AdditionalProperties (JSON extension data)
+    /// instead of failing: a typo there would silently change nothing, so every level is searched for them.
+    /// </summary>
+    private static IEnumerable<string> UnknownFields(object? value, string path)
+    {
+        if (value is null || value.GetType().Assembly != typeof(ControlPlaneClient).Assembly)
         {
-            throw new UsageException($"{Source}: {Kind} {Name}: spec has fields the API does not know: {string.Join(", ", unknown.Keys)}.");
+            yield break;
         }
 
-        return request;
+        foreach (var property in value.GetType().GetProperties())
+        {
+            var member = property.GetValue(value);
+            if (property.Name == "AdditionalProperties" && member is IDictionary<string, object> extra)
+            {
+                foreach (var key in extra.Keys)
+                {
+                    yield return $"{path}.{key}";
+                }
+            }
+            else if (member is System.Collections.IEnumerable items and not string)
+            {
+                foreach (var item in items)
+                {
+                    foreach (var field in UnknownFields(item, $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}[]"))
+                    {
+                        yield return field;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var field in UnknownFields(member, $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}"))
+                {
+                    yield return field;
+                }
+            }
+        }
     }
 }

@@ -35,13 +35,25 @@ internal sealed class Printer(TextWriter output, OutputFormat format)
     public void Line(string text) => output.WriteLine(text);
 
     /// <summary>Spectre.Console on this printer's stream: plain text when it is not a terminal (pipes, CI logs, tests).</summary>
-    public IAnsiConsole Console() => AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole Console()
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.Detect,
-        Interactive = InteractionSupport.No,
-    });
+        var terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = UnwrappedWidth; // a log or a pipe has no width: never wrap a cell there
+        }
+
+        return console;
+    }
+
+    private const int UnwrappedWidth = 400;
 
     private void Many<T>(IReadOnlyList<T> items, IReadOnlyList<Column<T>> columns, object? single)
     {

@@ -14,9 +14,6 @@ public static class WireJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions());
 
-    /// <summary>For what a person wrote (a document's spec): a field the API does not know is an error, not silently dropped.</summary>
-    public static JsonSerializerOptions Strict { get; } = new(Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

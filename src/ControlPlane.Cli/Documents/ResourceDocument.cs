@@ -40,7 +40,7 @@ internal sealed record ResourceDocument(string Kind, string? Tenant, string Name
         T? request;
         try
         {
-            request = Spec.Deserialize<T>(WireJson.Strict);
+            request = Spec.Deserialize<T>(WireJson.Options);
         }
         catch (JsonException e)
         {

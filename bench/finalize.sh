@@ -27,6 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 [[ -f "$API_DIR/ControlPlane.Api.dll" ]] || { log "build first: dotnet build ControlPlane.sln"; exit 1; }
+# A copy: a build during the run must not replace the assemblies the service has loaded.
+cp -r "$API_DIR" "$WORK/api"; API_DIR="$WORK/api"
 
 CS="$(bash "$REPO_ROOT/scripts/start-postgres.sh" "$WORK/pg" "$PG_PORT" 2>"$WORK/postgres.log")"
 S3_URL="$(bash "$REPO_ROOT/scripts/start-s3.sh" "$WORK/s3" "$S3_PORT" 2>"$WORK/s3-start.log")"

@@ -105,12 +105,13 @@ def main():
     mib = total / 1024 / 1024
     print(json.dumps({"bytes": total, "files": len(names), "uploadSeconds": round(upload_wall, 1), "finalizeSeconds": round(wall, 1),
                       "finalizeMiBps": round(mib / wall), "sha256sumSeconds": round(sha_wall, 1), "sha256sumMiBps": round(mib / sha_wall),
-                      "sha256sumCpuSeconds": round(sha_cpu, 1), "ratio": round(sha_wall / wall, 2), "serviceCpuSeconds": round(api_cpu, 1),
+                      "sha256sumCpuSeconds": round(sha_cpu, 1), "ratio": round(sha_wall / wall, 2), "cpuRatio": round(sha_cpu / (api_cpu + s3_cpu), 2), "serviceCpuSeconds": round(api_cpu, 1),
                       "s3rverCpuSeconds": round(s3_cpu, 1), "machineBusyPercent": round(100 * (busy2 - busy) / (all2 - all_)),
                       "cores": os.cpu_count()}))
     print(f"| Finalize of a {total / GIB:.0f} GiB version, {len(names)} files, one of {max(sizes.values()) / GIB:.0f} GiB by multipart (s3rver) "
           f"| {wall:.0f} s, {mib / wall:.0f} MiB/s = {sha_wall / wall:.2f}× `sha256sum` ({mib / sha_wall:.0f} MiB/s, {sha_cpu:.0f} s CPU) "
-          f"| service {api_cpu:.0f} s CPU, s3rver {s3_cpu:.0f} s CPU; machine {100 * (busy2 - busy) / (all2 - all_):.0f}% busy |")
+          f"| service {api_cpu:.0f} s CPU + s3rver {s3_cpu:.0f} s CPU = {sha_cpu / (api_cpu + s3_cpu):.2f}× `sha256sum`'s CPU per byte; "
+          f"machine {100 * (busy2 - busy) / (all2 - all_):.0f}% busy |")
 
 
 if __name__ == "__main__":

@@ -83,7 +83,8 @@ public sealed partial class ModelVersion
 
         var manifestDigest = DigestFor(files, DigestSource);
         var problems = manifestDigest == Digest ? mismatches : [.. mismatches, $"manifest digest mismatch: registered {Digest}, files give {manifestDigest}"];
-        FinalizedAt = now;
+        // Microseconds, as PostgreSQL stores them: a repeated finalize answers with exactly the time this one did.
+        FinalizedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
         (State, FailureReason) = problems.Count == 0
             ? (ModelVersionState.Ready, null)
             : (ModelVersionState.Failed, Common.StatusMessage.Fit(string.Join("; ", problems)));

@@ -161,7 +161,11 @@ public sealed class ModelManifestTests(MultipartApp app) : IClassFixture<Multipa
         // Deleting a version gives back only the bytes no other version lists; the shared weights stay readable.
         await (await client.DeleteAsync("/v1/tenants/dedup/models/llm/versions/1")).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(Weights.Content.Length + newConfig.Content.Length, await client.StorageUsedAsync("dedup"));
-        await (await client.DeleteAsync("/v1/tenants/dedup/models/llm")).ExpectAsync(HttpStatusCode.NoContent);
+        using (var op = await app.OperatorClientAsync())
+        {
+            await (await op.DeleteAsync("/v1/tenants/dedup/models/llm")).ExpectAsync(HttpStatusCode.NoContent);
+        }
+
         Assert.Equal(Weights.Content.Length, await client.StorageUsedAsync("dedup"));
         var credentials = await (await client.PostAsync("/v1/tenants/dedup/models/copy/versions/1:pull-credentials", null)).ExpectAsync(HttpStatusCode.OK);
         using var http = new HttpClient();

@@ -108,7 +108,7 @@ def main():
                       "sha256sumCpuSeconds": round(sha_cpu, 1), "ratio": round(sha_wall / wall, 2), "cpuRatio": round(sha_cpu / (api_cpu + s3_cpu), 2), "serviceCpuSeconds": round(api_cpu, 1),
                       "s3rverCpuSeconds": round(s3_cpu, 1), "machineBusyPercent": round(100 * (busy2 - busy) / (all2 - all_)),
                       "cores": os.cpu_count()}))
-    print(f"| Finalize of a {total / GIB:.0f} GiB version, {len(names)} files, one of {max(sizes.values()) / GIB:.0f} GiB by multipart (s3rver) "
+    print(f"| Finalize of a {total / GIB:.0f} GiB version, {len(names)} files, one of {max(sizes.values()) / 1024 ** 2:,.0f} MiB by multipart (s3rver) "
           f"| {wall:.0f} s, {mib / wall:.0f} MiB/s = {sha_wall / wall:.2f}× `sha256sum` ({mib / sha_wall:.0f} MiB/s, {sha_cpu:.0f} s CPU) "
           f"| service {api_cpu:.0f} s CPU + s3rver {s3_cpu:.0f} s CPU = {sha_cpu / (api_cpu + s3_cpu):.2f}× `sha256sum`'s CPU per byte; "
           f"machine {100 * (busy2 - busy) / (all2 - all_):.0f}% busy |")

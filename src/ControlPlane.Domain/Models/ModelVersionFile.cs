@@ -42,13 +42,6 @@ public sealed class ModelVersionFile
 
     /// <summary>The number of parts the multipart upload has (0 without one).</summary>
     public int PartCount => PartSizeBytes is { } part ? (int)((SizeBytes + part - 1) / part) : 0;
-
-    /// <summary>Replaces a multipart upload that no longer exists on the store (completed with other bytes, or aborted).</summary>
-    public void RestartUpload(MultipartUpload multipart)
-    {
-        UploadId = multipart.UploadId;
-        PartSizeBytes = multipart.PartSizeBytes;
-    }
 }
 
 /// <summary>An S3 multipart upload and the size of its parts.</summary>

@@ -1032,3 +1032,104 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    ALTER TABLE model_versions ALTER COLUMN failure_reason TYPE character varying(2000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    ALTER TABLE model_versions ADD digest_source character varying(16) NOT NULL DEFAULT 'SoleFile';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    CREATE TABLE model_version_files (
+        version_id uuid NOT NULL,
+        path character varying(512) NOT NULL,
+        tenant_id uuid NOT NULL,
+        digest character varying(71) NOT NULL,
+        size_bytes bigint NOT NULL,
+        media_type character varying(255) NOT NULL,
+        upload_id character varying(1024),
+        part_size_bytes bigint,
+        CONSTRAINT pk_model_version_files PRIMARY KEY (version_id, path),
+        CONSTRAINT ck_model_version_files_size CHECK (size_bytes > 0),
+        CONSTRAINT fk_model_version_files_model_versions_version_id FOREIGN KEY (version_id) REFERENCES model_versions (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    CREATE TABLE stored_blobs (
+        tenant_id uuid NOT NULL,
+        digest character varying(71) NOT NULL,
+        size_bytes bigint NOT NULL,
+        key character varying(300) NOT NULL,
+        stored_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_stored_blobs PRIMARY KEY (tenant_id, digest),
+        CONSTRAINT ck_stored_blobs_size CHECK (size_bytes > 0),
+        CONSTRAINT fk_stored_blobs_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    CREATE INDEX ix_model_version_files_tenant_id_digest ON model_version_files (tenant_id, digest);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    INSERT INTO model_version_files (version_id, path, tenant_id, digest, size_bytes, media_type)
+    SELECT id, 'model', tenant_id, digest, size_bytes, 'application/octet-stream' FROM model_versions;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    INSERT INTO stored_blobs (tenant_id, digest, size_bytes, key, stored_at)
+    SELECT DISTINCT ON (tenant_id, digest) tenant_id, digest, size_bytes, artifact_key, coalesce(finalized_at, created_at)
+    FROM model_versions WHERE state = 'Ready' ORDER BY tenant_id, digest, created_at;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    UPDATE quotas q SET used = greatest(q.used - d.duplicate_bytes, 0)
+    FROM (SELECT v.tenant_id, sum(v.size_bytes) - (SELECT sum(b.size_bytes) FROM stored_blobs b WHERE b.tenant_id = v.tenant_id) AS duplicate_bytes
+          FROM model_versions v WHERE v.state = 'Ready' GROUP BY v.tenant_id) d
+    WHERE q.tenant_id = d.tenant_id AND q.resource = 'storage.bytes' AND d.duplicate_bytes > 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    ALTER TABLE model_versions DROP COLUMN artifact_key;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129233434_ModelVersionManifests', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

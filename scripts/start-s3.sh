@@ -3,7 +3,8 @@
 #
 #   scripts/start-s3.sh DIR PORT
 #
-# Serves DIR on http://127.0.0.1:PORT in the background and waits until it answers. Idempotent: when
+# Serves DIR on http://127.0.0.1:PORT in the background and waits until it answers (s3rver with S3's multipart checks,
+# scripts/s3rver-strict.js). Idempotent: when
 # an S3 server already answers on PORT it is reused. Bucket "models" is created (at startup with
 # --configure-bucket, or with a PUT when reusing a server that lacks it).
 # Credentials: access key S3RVER, secret key S3RVER (s3rver's fixed pair). Use path-style addressing.
@@ -101,8 +102,8 @@ fi
 # ---------------------------------------------------------------------------------------------------
 mkdir -p "$DIR"
 log "starting s3rver on $URL (dir $DIR, log $LOG_FILE)"
-# --configure-bucket takes a variable number of arguments: keep it last.
-SERVER=("$S3RVER" --directory "$DIR" --address 127.0.0.1 --port "$PORT" --configure-bucket "$BUCKET")
+# s3rver behind scripts/s3rver-strict.js: the multipart checks real S3 makes (ListParts, InvalidPart, EntityTooSmall, …).
+SERVER=(env NODE_PATH="$TOOLS_DIR/node_modules" node "$REPO_ROOT/scripts/s3rver-strict.js" "$DIR" 127.0.0.1 "$PORT" "$BUCKET")
 if [[ -n "${S3RVER_OWNER_PID:-}" ]]; then
   # Tests: the server lives only as long as the process that asked for it, however that process ends (a killed test
   # host runs no exit handler). A watcher in the same process group stops it once the owner is gone.

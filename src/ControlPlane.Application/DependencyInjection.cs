@@ -40,6 +40,9 @@ public static class DependencyInjection
         services.AddSingleton<BaselineCache>();
         services.AddScoped<ModelService>();
         services.AddScoped<ModelVersionService>();
+        services.AddScoped<StoredBlobs>();
+        services.AddScoped<ModelFileUploads>();
+        services.AddScoped<ManifestVerifier>();
         services.AddScoped<ModelAliasService>();
         services.AddScoped<WorkloadIdentityVerifier>();
         services.AddScoped<WorkloadPullGrants>();

@@ -75,6 +75,10 @@ public static class DependencyInjection
                 "ModelRegistry:UploadUrlLifetime must be between 0 and 15 minutes.")
             .Validate(o => o.PullCredentialLifetime > TimeSpan.Zero && o.PullCredentialLifetime <= TimeSpan.FromHours(1),
                 "ModelRegistry:PullCredentialLifetime must be between 0 and 1 hour.")
+            .Validate(o => o.MultipartThresholdBytes is >= 1 and <= Domain.Models.MultipartUpload.MaxPartSizeBytes,
+                "ModelRegistry:MultipartThresholdBytes must be between 1 byte and 5 GiB (a single PUT holds at most 5 GiB).")
+            .Validate(o => o.MultipartPartSizeBytes is >= Domain.Models.MultipartUpload.MinPartSizeBytes and <= Domain.Models.MultipartUpload.MaxPartSizeBytes,
+                "ModelRegistry:MultipartPartSizeBytes must be between 5 MiB and 5 GiB (S3's part limits).")
             .ValidateOnStart();
         services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
         services.AddControlPlaneBilling(configuration);

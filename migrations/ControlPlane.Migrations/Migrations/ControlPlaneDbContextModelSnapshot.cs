@@ -559,12 +559,6 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<string>("ArtifactKey")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("artifact_key");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -575,9 +569,15 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("character varying(71)")
                         .HasColumnName("digest");
 
+                    b.Property<string>("DigestSource")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("digest_source");
+
                     b.Property<string>("FailureReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("failure_reason");
 
                     b.Property<DateTimeOffset?>("FinalizedAt")
@@ -640,6 +640,92 @@ namespace ControlPlane.Migrations.Migrations
                     b.ToTable("model_versions", null, t =>
                         {
                             t.HasCheckConstraint("ck_model_versions_size", "size_bytes > 0");
+                        });
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelVersionFile", b =>
+                {
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("version_id");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_type");
+
+                    b.Property<long?>("PartSizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("part_size_bytes");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("UploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("upload_id");
+
+                    b.HasKey("VersionId", "Path")
+                        .HasName("pk_model_version_files");
+
+                    b.HasIndex("TenantId", "Digest")
+                        .HasDatabaseName("ix_model_version_files_tenant_id_digest");
+
+                    b.ToTable("model_version_files", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_model_version_files_size", "size_bytes > 0");
+                        });
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.StoredBlob", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Digest")
+                        .HasMaxLength(71)
+                        .HasColumnType("character varying(71)")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("key");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("TenantId", "Digest")
+                        .HasName("pk_stored_blobs");
+
+                    b.ToTable("stored_blobs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stored_blobs_size", "size_bytes > 0");
                         });
                 });
 
@@ -1731,6 +1817,26 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_model_versions_models_model_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.ModelVersionFile", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Models.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_version_files_model_versions_version_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Models.StoredBlob", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stored_blobs_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Placements.Placement", b =>

@@ -28,23 +28,33 @@ internal static class ModelsApi
         var versions = models.MapGroup("/{model}/versions");
         versions.MapPost("/", Register).WithIdempotency().AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("RegisterModelVersion").WithSummary("Register a model version")
-            .WithDescription("By digest, size, format, quantization and provenance. Returns a presigned PUT URL (≤ 15 minutes) for the artifact; "
-                + "refused when it would exceed the storage.bytes quota. The service never fetches caller-supplied URLs.");
+            .WithDescription("A manifest of files (path, digest, size, media type; up to 1,000) or the single-object form (digest + sizeBytes: one file "
+                + "at path \"model\"), with format, quantization and provenance. Returns an upload plan per file (uploads): a presigned PUT (≤ 15 minutes), "
+                + "an S3 multipart upload with a presigned URL per part above the multipart threshold, or stored when this tenant already stores that "
+                + "digest. Refused when the bytes not yet stored would exceed the storage.bytes quota. The service never fetches caller-supplied URLs.");
         versions.MapGet("/", ListVersions).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("ListModelVersions").WithSummary("List versions").WithDescription("Newest first; cursor-paginated.");
         versions.MapGet("/{version}", GetVersion).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetModelVersion").WithSummary("Get a version")
-            .WithDescription("By number (3) or digest (sha256:…). Versions are immutable.");
+            .WithDescription("By number (3) or digest (sha256:…). Versions are immutable. A pending version comes with a fresh upload plan.");
         versions.MapDelete("/{version}", DeleteVersion).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("DeleteModelVersion").WithSummary("Delete a version")
             .WithDescription("Refused with 409 while an alias points at it or a live placement serves it. Gives back its storage.bytes.");
         versions.MapPost("/{version}:finalize", FinalizeVersion).AllowTenantRole(ServiceAccountRole.Developer)
-            .WithName("FinalizeModelVersion").WithSummary("Verify an uploaded artifact")
-            .WithDescription("Streams the stored object through SHA-256 and checks its size: ready, or failed with the reason. 409 before the upload.");
+            .WithName("FinalizeModelVersion").WithSummary("Verify the uploaded files")
+            .WithDescription("Completes each multipart upload from the parts the store lists, streams every file through SHA-256 and checks its size "
+                + "and the manifest: ready, or failed naming each mismatching file. 409 artifact-not-uploaded (naming each file and its missing parts) "
+                + "while something is not uploaded; the version stays pending and finalize resumes where it stopped. A finished version answers with "
+                + "the same result again.");
+        versions.MapPost("/{version}/files/{path}:upload-parts", UploadParts).AllowTenantRole(ServiceAccountRole.Developer)
+            .WithName("CreateModelFileUploadParts").WithSummary("Get fresh part URLs for a file's multipart upload")
+            .WithDescription("For a failed or expired part: presigned PUT URLs for the part numbers asked. The file's path goes percent-encoded "
+                + "in the URL, '/' as %2F (weights%2Fmodel-00001-of-00002.safetensors).");
         versions.MapPost("/{version}:pull-credentials", PullCredentials).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreatePullCredentials").WithSummary("Get credentials to pull one version")
-            .WithDescription("A JWT (audience model-store, tenant and digest claims; 10 minutes by default) and a presigned GET URL that expires no later "
-                + "(expiresAt is the earlier of the two). Pods exchange their service-account token at /connect/token instead (RFC 8693).");
+            .WithDescription("One JWT (audience model-store, tenant and digest claims; 10 minutes by default) and a presigned GET URL per file (files) "
+                + "that expires no later; presignedUrl repeats the URL of a one-file version. Pods exchange their service-account token at "
+                + "/connect/token instead (RFC 8693).");
         versions.MapGet("/{version}/lineage", Lineage).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetModelVersionLineage").WithSummary("Get a version's lineage")
             .WithDescription("Ancestors through base-model digests across the tenant's models, descendants, the producing placement, and the live "
@@ -110,6 +120,10 @@ internal static class ModelsApi
     private static async Task<Ok<ModelVersionResponse>> FinalizeVersion(string tenant, string model, string version, ModelVersionService versions,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await versions.FinalizeAsync(tenant, model, version, cancellationToken));
+
+    private static async Task<Ok<FileUpload>> UploadParts(string tenant, string model, string version, string path, UploadPartsRequest request,
+        ModelVersionService versions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await versions.UploadPartsAsync(tenant, model, version, path, request, cancellationToken));
 
     private static async Task<Ok<PullCredentialsResponse>> PullCredentials(string tenant, string model, string version, ModelVersionService versions,
         CancellationToken cancellationToken) =>

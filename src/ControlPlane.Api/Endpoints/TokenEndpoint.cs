@@ -103,7 +103,11 @@ internal static class TokenEndpoint
         {
             identity.SetClaim(ModelRegistryOptions.DigestClaim, grant.Digest);
             properties.Parameters[WorkloadTokenExchange.DigestParameter] = grant.Digest;
-            properties.Parameters[WorkloadTokenExchange.PresignedUrlParameter] = grant.PresignedUrl!.AbsoluteUri;
+            properties.Parameters[WorkloadTokenExchange.FilesParameter] = JsonSerializer.SerializeToElement(grant.Files, JsonSerializerOptions.Web);
+            if (grant.Files is [var only])
+            {
+                properties.Parameters[WorkloadTokenExchange.PresignedUrlParameter] = only.Url.AbsoluteUri;
+            }
         }
 
         identity.SetScopes(ModelRegistryOptions.PullScope);

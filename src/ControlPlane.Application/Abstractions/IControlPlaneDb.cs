@@ -27,6 +27,8 @@ public interface IControlPlaneDb
     DbSet<Model> Models { get; }
     DbSet<ModelVersion> ModelVersions { get; }
     DbSet<ModelAlias> ModelAliases { get; }
+    DbSet<ModelVersionFile> ModelVersionFiles { get; }
+    DbSet<StoredBlob> StoredBlobs { get; }
     DbSet<PriceBook> PriceBooks { get; }
     DbSet<Statement> Statements { get; }
     DbSet<Budget> Budgets { get; }

@@ -9,6 +9,12 @@ public sealed record PresignedUrl(Uri Url, DateTimeOffset ExpiresAt);
 /// <param name="Sha256Hex">Lower-case hex SHA-256 of the stored bytes (null when the object does not exist).</param>
 public sealed record StoredArtifact(bool Exists, long SizeBytes, string? Sha256Hex);
 
+/// <summary>A part the store holds of a multipart upload.</summary>
+/// <param name="Number">Part number.</param>
+/// <param name="ETag">The store's ETag of the part (needed to complete the upload).</param>
+/// <param name="SizeBytes">The part's size.</param>
+public sealed record UploadedPart(int Number, string ETag, long SizeBytes);
+
 /// <summary>The S3-compatible object store holding model artifacts (one bucket, tenant prefixes).</summary>
 public interface IArtifactStore
 {
@@ -20,6 +26,21 @@ public interface IArtifactStore
 
     /// <summary>A URL the caller PUTs the artifact to, valid for <paramref name="lifetime"/>.</summary>
     PresignedUrl PresignUpload(string key, TimeSpan lifetime);
+
+    /// <summary>Starts an S3 multipart upload to the key; returns its upload id.</summary>
+    Task<string> StartMultipartUploadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>A URL the caller PUTs one part's bytes to, valid for <paramref name="lifetime"/>.</summary>
+    PresignedUrl PresignUploadPart(string key, string uploadId, int partNumber, TimeSpan lifetime);
+
+    /// <summary>Every part uploaded so far, by number (all pages of ListParts); null when no such upload exists (completed or aborted).</summary>
+    Task<IReadOnlyList<UploadedPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>Assembles the object from the parts.</summary>
+    Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken);
+
+    /// <summary>Drops an unfinished multipart upload and its parts; an unknown upload is fine.</summary>
+    Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
 
     /// <summary>A URL the caller GETs the artifact from, valid for <paramref name="lifetime"/>.</summary>
     PresignedUrl PresignDownload(string key, TimeSpan lifetime);

@@ -41,43 +41,96 @@ public sealed record ProvenanceDto(string? TrainingDataHash = null, string? Code
     JsonElement? Hyperparameters = null, string? BaseModelDigest = null, string? ProducingPlacement = null,
     IReadOnlyDictionary<string, string>? Labels = null);
 
-/// <summary>Registers a version by its content: the service never fetches anything, the caller uploads to the returned URL.</summary>
-/// <param name="Digest">sha256:&lt;64 lower-case hex&gt; of the artifact.</param>
-/// <param name="SizeBytes">Exact size of the artifact.</param>
+/// <summary>One file of a version's manifest.</summary>
+/// <param name="Path">Relative '/'-separated path in the model directory (config.json, weights/model-00001-of-00004.safetensors): no
+/// leading or trailing '/', no empty, '.' or '..' segments, no control characters, backslash, '"' or '%'; at most 512 characters.</param>
+/// <param name="Digest">sha256:&lt;64 lower-case hex&gt; of the file's bytes.</param>
+/// <param name="SizeBytes">Exact size of the file.</param>
+/// <param name="MediaType">Media type (application/octet-stream when absent).</param>
+public sealed record ManifestFileDto(string Path, string Digest, long SizeBytes, string? MediaType = null);
+
+/// <summary>
+/// Registers a version by its content: either <c>files</c> (a manifest of up to 1,000 files) or the single-object form
+/// <c>digest</c> + <c>sizeBytes</c> (a manifest of one file at path "model" whose digest is the version's digest).
+/// The service never fetches anything: the caller uploads by the returned plan.
+/// </summary>
+/// <param name="Files">The manifest: unique paths, at most 1,000 files. The version's digest is the SHA-256 of its canonical form.</param>
+/// <param name="Digest">Single-object form: sha256:&lt;64 lower-case hex&gt; of the one artifact.</param>
+/// <param name="SizeBytes">Single-object form: exact size of the one artifact.</param>
 /// <param name="Format">safetensors, onnx, gguf, tensorrt or pytorch.</param>
 /// <param name="Quantization">fp32, bf16, fp16, fp8, int8 or int4.</param>
 /// <param name="Provenance">Where it came from.</param>
-public sealed record RegisterVersionRequest(string Digest, long SizeBytes, ArtifactFormat? Format, Quantization? Quantization,
-    ProvenanceDto? Provenance = null);
+public sealed record RegisterVersionRequest(IReadOnlyList<ManifestFileDto>? Files = null, string? Digest = null, long? SizeBytes = null,
+    ArtifactFormat? Format = null, Quantization? Quantization = null, ProvenanceDto? Provenance = null);
 
 /// <summary>A model version.</summary>
 /// <param name="Model">The model's name.</param>
 /// <param name="Version">The version number (monotonically increasing per model).</param>
-/// <param name="Digest">sha256 digest of the artifact (the version's identity).</param>
-/// <param name="SizeBytes">Size of the artifact.</param>
+/// <param name="Digest">The version's identity: sha256 of the canonical manifest (digestSource manifest), or of the one file
+/// (digestSource sole-file: the single-object form and versions that predate manifests).</param>
+/// <param name="DigestSource">manifest or sole-file: what the digest is the SHA-256 of.</param>
+/// <param name="SizeBytes">Total size of the files.</param>
 /// <param name="Format">Artifact format.</param>
 /// <param name="Quantization">Weight precision.</param>
 /// <param name="Provenance">Where it came from.</param>
 /// <param name="State">pending-upload, ready or failed.</param>
-/// <param name="FailureReason">Why finalize failed.</param>
-/// <param name="ArtifactUri">s3://bucket/key of the artifact.</param>
-/// <param name="Upload">Where to PUT the artifact, while the version is pending.</param>
+/// <param name="FailureReason">Why finalize failed (each mismatching file by path).</param>
+/// <param name="Files">The manifest, sorted by path.</param>
+/// <param name="Uploads">While pending (on register and on GET of the version): how to upload each file, with fresh URLs.</param>
 /// <param name="CreatedAt">Registration time (UTC).</param>
 /// <param name="FinalizedAt">When it was verified (UTC).</param>
-public sealed record ModelVersionResponse(string Model, int Version, string Digest, long SizeBytes, ArtifactFormat Format,
-    Quantization Quantization, ProvenanceDto Provenance, ModelVersionState State, string? FailureReason, string ArtifactUri,
-    UploadTarget? Upload, DateTimeOffset CreatedAt, DateTimeOffset? FinalizedAt);
+public sealed record ModelVersionResponse(string Model, int Version, string Digest, VersionDigestSource DigestSource, long SizeBytes,
+    ArtifactFormat Format, Quantization Quantization, ProvenanceDto Provenance, ModelVersionState State, string? FailureReason,
+    IReadOnlyList<ManifestFileDto> Files, IReadOnlyList<FileUpload>? Uploads, DateTimeOffset CreatedAt, DateTimeOffset? FinalizedAt);
 
-/// <summary>A presigned upload.</summary>
-/// <param name="Url">PUT the artifact's bytes here.</param>
-/// <param name="ExpiresAt">When the URL stops working (at most 15 minutes after it was issued).</param>
-public sealed record UploadTarget(Uri Url, DateTimeOffset ExpiresAt);
+/// <summary>How one file gets uploaded.</summary>
+public enum UploadMethod
+{
+    /// <summary>One PUT of the whole file to url.</summary>
+    Put,
 
-/// <summary>Credentials to pull exactly one version.</summary>
-/// <param name="Token">JWT from the control plane's issuer, audience model-store, with the tenant and digest as claims.</param>
-/// <param name="PresignedUrl">GET the artifact here; expires with the token.</param>
-/// <param name="ExpiresAt">When both expire.</param>
-public sealed record PullCredentialsResponse(string Token, Uri PresignedUrl, DateTimeOffset ExpiresAt);
+    /// <summary>An S3 multipart upload: PUT each part's bytes to its url; finalize completes it.</summary>
+    Multipart,
+
+    /// <summary>Nothing to upload: this tenant already stores a file with this digest.</summary>
+    Stored,
+}
+
+/// <summary>The upload plan of one file.</summary>
+/// <param name="Path">The file's path.</param>
+/// <param name="Digest">The file's digest.</param>
+/// <param name="Method">put, multipart or stored.</param>
+/// <param name="Url">put: PUT the whole file here.</param>
+/// <param name="ExpiresAt">When url and the part urls stop working (at most 15 minutes after they were issued).</param>
+/// <param name="UploadId">multipart: the S3 upload id.</param>
+/// <param name="PartSizeBytes">multipart: bytes of every part but the last (the last holds the rest). Part n covers bytes
+/// [(n-1)·partSizeBytes, min(n·partSizeBytes, sizeBytes)).</param>
+/// <param name="Parts">multipart: a presigned PUT url per part number (all parts on register; the asked ones from :upload-parts).</param>
+public sealed record FileUpload(string Path, string Digest, UploadMethod Method, Uri? Url = null, DateTimeOffset? ExpiresAt = null,
+    string? UploadId = null, long? PartSizeBytes = null, IReadOnlyList<PartUpload>? Parts = null);
+
+/// <summary>Where to PUT one part of a multipart upload.</summary>
+/// <param name="Number">Part number, from 1.</param>
+/// <param name="Url">Presigned PUT url.</param>
+public sealed record PartUpload(int Number, Uri Url);
+
+/// <summary>Asks for fresh presigned URLs for parts of a file's multipart upload (a failed or expired part is simply asked again).</summary>
+/// <param name="Parts">Part numbers, from 1 to the file's part count; unique; at most 10,000.</param>
+public sealed record UploadPartsRequest(IReadOnlyList<int>? Parts);
+
+/// <summary>Credentials to pull exactly one version: one token, a presigned GET per file.</summary>
+/// <param name="Token">JWT from the control plane's issuer, audience model-store, with the tenant and the version's digest as claims.</param>
+/// <param name="PresignedUrl">One-file versions only (null otherwise): the same URL as files[0].url, kept for clients of the single-object form.</param>
+/// <param name="Files">Every file of the version with a presigned GET url; the urls expire with the token.</param>
+/// <param name="ExpiresAt">When the token and the urls expire.</param>
+public sealed record PullCredentialsResponse(string Token, Uri? PresignedUrl, IReadOnlyList<FileDownload> Files, DateTimeOffset ExpiresAt);
+
+/// <summary>Where to GET one file of a version.</summary>
+/// <param name="Path">The file's path in the model directory.</param>
+/// <param name="Digest">sha256 of its bytes (verify after download).</param>
+/// <param name="SizeBytes">Its size.</param>
+/// <param name="Url">Presigned GET url.</param>
+public sealed record FileDownload(string Path, string Digest, long SizeBytes, Uri Url);
 
 /// <summary>Points an alias at a version.</summary>
 /// <param name="Version">The version number.</param>

@@ -15,4 +15,10 @@ public sealed class ModelRegistryOptions
 
     /// <summary>Lifetime of pull credentials: token and presigned URL alike (at most 1 hour).</summary>
     public TimeSpan PullCredentialLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Files larger than this upload by S3 multipart; smaller ones with one PUT (at most 5 GiB; default 64 MiB).</summary>
+    public long MultipartThresholdBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Preferred part size (5 MiB to 5 GiB; default 64 MiB), raised for a file that would otherwise need more than 10,000 parts.</summary>
+    public long MultipartPartSizeBytes { get; set; } = 64L * 1024 * 1024;
 }

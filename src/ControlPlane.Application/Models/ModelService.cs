@@ -1,16 +1,14 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.Placements;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
-using ControlPlane.Domain.Quotas;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Models;
 
 /// <summary>A tenant's models: create, read, describe, delete (with their versions, aliases and stored bytes).</summary>
-public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
+public sealed class ModelService(IControlPlaneDb db, StoredBlobs blobs, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<ModelResponse>> CreateAsync(string tenantName, CreateModelRequest request, CancellationToken cancellationToken)
     {
@@ -72,8 +70,9 @@ public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, Audi
     }
 
     /// <summary>Deletes the model with its versions and aliases, and gives back the storage its ready versions used.</summary>
-    public async Task DeleteAsync(string tenantName, string name, string? ifMatch, CancellationToken cancellationToken) =>
-        await db.InTransactionAsync(async () =>
+    public async Task DeleteAsync(string tenantName, string name, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var (keys, openUploads) = await db.InTransactionAsync(async () =>
         {
             var model = await LoadAsync(tenantName, name, tracking: true, cancellationToken);
             if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, model.Version))
@@ -92,21 +91,20 @@ public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, Audi
             }
 
             var versions = await db.ModelVersions.Where(v => v.ModelId == model.Id).ToListAsync(cancellationToken);
-            var storedBytes = versions.Where(v => v.State == ModelVersionState.Ready).Sum(v => v.SizeBytes);
-            if (storedBytes > 0)
-            {
-                var quota = (await ledger.LockQuotasAsync(model.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
-                quota?.Release(storedBytes, clock.GetUtcNow());
-            }
-
+            var ids = versions.Select(v => v.Id).ToList();
+            var files = await db.ModelVersionFiles.AsNoTracking().Where(f => ids.Contains(f.VersionId)).ToListAsync(cancellationToken);
             db.ModelAliases.RemoveRange(await db.ModelAliases.Where(a => a.ModelId == model.Id).ToListAsync(cancellationToken));
             db.ModelVersions.RemoveRange(versions);
             db.Models.Remove(model);
             audit.Record("model.delete", Target(tenantName, name), tenantName,
                 new Dictionary<string, string> { ["versions"] = versions.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             await db.SaveChangesAsync(cancellationToken);
-            return true;
+            // Bytes other models of the tenant list stay (and stay counted); the rest go back to storage.bytes.
+            var released = await blobs.ReleaseUnreferencedAsync(model.TenantId, tenantName, files.Select(f => f.Digest).Distinct().ToList(), cancellationToken);
+            return (released, ModelVersionService.OpenUploads(tenantName, files));
         }, cancellationToken);
+        await blobs.DeleteObjectsAsync(keys, openUploads, cancellationToken);
+    }
 
     internal async Task<Model> LoadAsync(string tenantName, string name, bool tracking, CancellationToken cancellationToken)
     {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.Placements;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
@@ -12,18 +11,20 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Application.Models;
 
 /// <summary>
-/// Immutable, content-addressed versions: registered by digest with a presigned upload, finalized by verifying the
-/// stored bytes (size and streamed SHA-256), counted against storage.bytes, pulled with short-lived credentials.
+/// Immutable, content-addressed versions: registered as a manifest of files with an upload plan per file, finalized by
+/// verifying the stored bytes (size and streamed SHA-256) file by file, counted against storage.bytes once per distinct
+/// digest, pulled with short-lived credentials covering every file.
 /// </summary>
-public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, CapacityLedger ledger, IArtifactStore store, ITokenMinter tokens,
-    ICallerContext caller, IOptions<ModelRegistryOptions> options, AuditTrail audit, TimeProvider clock)
+public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, IArtifactStore store, StoredBlobs blobs, ModelFileUploads uploads, ManifestVerifier verifier,
+    ITokenMinter tokens, ICallerContext caller, IOptions<ModelRegistryOptions> options, AuditTrail audit, TimeProvider clock)
 {
     private const int MaxProvenanceText = 500;
 
     public async Task<ModelVersionResponse> RegisterAsync(string tenantName, string modelName, RegisterVersionRequest request,
         CancellationToken cancellationToken)
     {
-        var provenance = Validate(request);
+        var (files, source, provenance) = Validate(request);
+        var digest = ModelVersion.DigestFor(files, source);
         return await db.InTransactionAsync(async () =>
         {
             var model = await db.Models.FromSql(
@@ -31,29 +32,39 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
                 .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model", modelName);
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == model.TenantId, cancellationToken);
             tenant.EnsureCanCreate();
-            if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Digest == request.Digest, cancellationToken))
+            if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Digest == digest, cancellationToken))
             {
-                throw new ConflictException("already-exists", $"Model '{modelName}' already has a version with digest {request.Digest}.");
+                throw new ConflictException("already-exists", $"Model '{modelName}' already has a version with digest {digest}.");
             }
 
-            // Finalized bytes count against storage.bytes; refuse now what could never be finalized within the quota.
+            // Finalized bytes count against storage.bytes once per digest; refuse now what could never be finalized within the quota.
+            var stored = await blobs.StoredDigestsAsync(model.TenantId, files.Select(f => f.Digest), cancellationToken);
+            var needed = files.Where(f => !stored.Contains(f.Digest)).DistinctBy(f => f.Digest).Sum(f => f.SizeBytes);
             var quota = await db.Quotas.AsNoTracking()
                 .FirstOrDefaultAsync(q => q.TenantId == model.TenantId && q.Resource == QuotaResource.StorageBytes, cancellationToken);
-            if (quota is null || !quota.CanReserve(request.SizeBytes))
+            if (quota is null || !quota.CanReserve(needed))
             {
                 throw new ConflictException("quota-exceeded", quota is null
                     ? "The tenant has no quota for storage.bytes."
-                    : $"Quota storage.bytes has {quota.Remaining} of {quota.Limit} bytes left; this version needs {request.SizeBytes}.");
+                    : $"Quota storage.bytes has {quota.Remaining} of {quota.Limit} bytes left; this version needs {needed} more.");
             }
 
             var now = clock.GetUtcNow();
-            var version = ModelVersion.Register(model.Id, model.TenantId, tenantName, modelName, model.TakeVersionNumber(now), request.Digest,
-                request.SizeBytes, request.Format!.Value, request.Quantization!.Value, provenance, now);
+            var version = ModelVersion.Register(model.Id, model.TenantId, model.TakeVersionNumber(now), files, source, request.Format!.Value,
+                request.Quantization!.Value, provenance, now);
             db.ModelVersions.Add(version);
+            var rows = new List<ModelVersionFile>(files.Count);
+            foreach (var file in files)
+            {
+                var multipart = stored.Contains(file.Digest) ? null : await uploads.StartAsync(tenantName, file, cancellationToken);
+                rows.Add(ModelVersionFile.Of(version.Id, model.TenantId, file, multipart));
+            }
+
+            db.ModelVersionFiles.AddRange(rows);
             audit.Record("model-version.register", VersionTarget(tenantName, modelName, version.Number), tenantName,
                 new Dictionary<string, string> { ["digest"] = version.Digest });
             await db.SaveChangesAsync(cancellationToken);
-            return ToResponse(version, modelName, store.PresignUpload(version.ArtifactKey, options.Value.UploadUrlLifetime));
+            return ToResponse(version, modelName, rows, uploads.Plan(tenantName, rows, stored));
         }, cancellationToken);
     }
 
@@ -67,57 +78,77 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         }
 
         var rows = await query.OrderByDescending(v => v.Number).Take(page.PageSize + 1).ToListAsync(cancellationToken);
-        return page.ToPage(rows, v => v.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), v => ToResponse(v, modelName, null));
+        var ids = rows.Select(v => v.Id).ToList();
+        var files = ModelManifest.Sorted(await db.ModelVersionFiles.AsNoTracking().Where(f => ids.Contains(f.VersionId)).ToListAsync(cancellationToken), f => f.Path)
+            .ToLookup(f => f.VersionId);
+        return page.ToPage(rows, v => v.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), v => ToResponse(v, modelName, files[v.Id], null));
     }
 
+    /// <summary>A version; a pending one with a fresh upload plan (what a resumed upload starts from).</summary>
     public async Task<ModelVersionResponse> GetAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
         var found = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
-        return ToResponse(found, modelName, null);
+        var files = await FilesOfAsync(found.Id, cancellationToken);
+        return ToResponse(found, modelName, files, await PlanIfPendingAsync(tenantName, found, files, cancellationToken));
     }
 
-    /// <summary>Verifies the stored object's size and SHA-256; ready counts its bytes against storage.bytes.</summary>
+    /// <summary>Fresh presigned URLs for parts of one file's multipart upload.</summary>
+    public async Task<FileUpload> UploadPartsAsync(string tenantName, string modelName, string version, string path, UploadPartsRequest request,
+        CancellationToken cancellationToken)
+    {
+        var found = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
+        // Route values keep %2F encoded (every other escape is decoded already); paths hold no '%', so this is the only decoding left.
+        var filePath = path.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        var file = await db.ModelVersionFiles.AsNoTracking().FirstOrDefaultAsync(f => f.VersionId == found.Id && f.Path == filePath, cancellationToken)
+            ?? throw new ResourceNotFoundException("file", filePath);
+        if (found.State != ModelVersionState.PendingUpload)
+        {
+            throw new ConflictException("version-not-pending", $"Version {found.Number} is already {Wire(found.State)}.");
+        }
+
+        return uploads.PresignParts(tenantName, file, request.Parts);
+    }
+
+    /// <summary>
+    /// Completes the multipart uploads, verifies every file's size and SHA-256 and the manifest: ready, or failed with
+    /// the mismatching files. Resumable (what an earlier call verified stays done) and idempotent (a finished version
+    /// answers with its result again).
+    /// </summary>
     public async Task<ModelVersionResponse> FinalizeAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
         var pending = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
+        var files = await FilesOfAsync(pending.Id, cancellationToken);
         if (pending.State != ModelVersionState.PendingUpload)
         {
-            throw new ConflictException("version-not-pending", $"Version {pending.Number} is already {Wire(pending.State)}.");
+            return ToResponse(pending, modelName, files, null);
         }
 
-        // Hash outside any transaction: a large artifact takes seconds, and no row should stay locked meanwhile.
-        var stored = await store.InspectAsync(pending.ArtifactKey, cancellationToken);
+        // Hash outside any transaction: a large artifact takes minutes, and no row should stay locked meanwhile.
+        var mismatches = await verifier.VerifyAsync(tenantName, pending.TenantId, files, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
             var target = await db.ModelVersions.FromSql($"SELECT v.* FROM model_versions v WHERE v.id = {pending.Id} FOR UPDATE")
                 .FirstAsync(cancellationToken);
-            var now = clock.GetUtcNow();
-            target.Finalize(stored.Exists, stored.SizeBytes, stored.Sha256Hex, now);
-            if (target.State == ModelVersionState.Ready)
+            if (target.State != ModelVersionState.PendingUpload)
             {
-                var quota = (await ledger.LockQuotasAsync(target.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
-                if (quota is null || !quota.CanReserve(target.SizeBytes))
-                {
-                    throw new ConflictException("quota-exceeded", "Quota storage.bytes no longer has room for this version; raise it or delete other versions, then finalize again.");
-                }
-
-                quota.Reserve(target.SizeBytes, now);
+                return ToResponse(target, modelName, files, null); // a concurrent finalize finished it
             }
 
+            target.Complete(files.Select(f => f.ToManifestFile()).ToList(), mismatches, clock.GetUtcNow());
             audit.Record("model-version.finalize", VersionTarget(tenantName, modelName, target.Number), tenantName,
                 new Dictionary<string, string> { ["state"] = Wire(target.State) });
             await db.SaveChangesAsync(cancellationToken);
-            return ToResponse(target, modelName, null);
+            return ToResponse(target, modelName, files, null);
         }, cancellationToken);
     }
 
     /// <summary>
-    /// Deletes a version: refused while an alias points at it or a live placement serves it; gives back its storage
-    /// and removes its artifact (keys are per model and digest, so no other version shares it).
+    /// Deletes a version: refused while an alias points at it or a live placement serves it; gives back the storage of
+    /// the files no other version lists, and removes their objects.
     /// </summary>
     public async Task DeleteAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
-        var key = await db.InTransactionAsync(async () =>
+        var (keys, openUploads) = await db.InTransactionAsync(async () =>
         {
             var found = await LoadAsync(tenantName, modelName, version, tracking: true, cancellationToken);
             var aliases = await db.ModelAliases.Where(a => a.ModelId == found.ModelId && a.VersionNumber == found.Number).Select(a => a.Name)
@@ -134,23 +165,22 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
                     new Dictionary<string, object?> { ["placements"] = serving });
             }
 
-            if (found.State == ModelVersionState.Ready)
-            {
-                var quota = (await ledger.LockQuotasAsync(found.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
-                quota?.Release(found.SizeBytes, clock.GetUtcNow());
-            }
-
+            var files = await FilesOfAsync(found.Id, cancellationToken);
             db.ModelVersions.Remove(found);
             audit.Record("model-version.delete", VersionTarget(tenantName, modelName, found.Number), tenantName,
                 new Dictionary<string, string> { ["digest"] = found.Digest });
             await db.SaveChangesAsync(cancellationToken);
-            return found.ArtifactKey;
+            var released = await blobs.ReleaseUnreferencedAsync(found.TenantId, tenantName, files.Select(f => f.Digest).Distinct().ToList(), cancellationToken);
+            return (released, OpenUploads(tenantName, files));
         }, cancellationToken);
-        // After the commit: a failed object delete leaves an orphaned object, never a version without its bytes.
-        await store.DeleteAsync(key, cancellationToken);
+        await blobs.DeleteObjectsAsync(keys, openUploads, cancellationToken);
     }
 
-    /// <summary>A token (audience model-store) and a presigned GET for exactly this version that expires no later than the token.</summary>
+    /// <summary>The multipart uploads a version's files may have left open (aborting a completed one is a no-op).</summary>
+    internal static List<(string Key, string UploadId)> OpenUploads(string tenantName, IEnumerable<ModelVersionFile> files) =>
+        files.Where(f => f.UploadId is not null).Select(f => (StoredBlob.KeyFor(tenantName, f.Digest), f.UploadId!)).ToList();
+
+    /// <summary>A token (audience model-store) and a presigned GET per file of exactly this version, none expiring later than the token.</summary>
     public async Task<PullCredentialsResponse> PullCredentialsAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
         // The hot path: one query by names; only when it finds nothing does LoadAsync say which part is missing.
@@ -163,10 +193,11 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
         var lifetime = options.Value.PullCredentialLifetime;
         var token = tokens.MintModelPullToken(caller.Caller.Subject, tenantName, found.Digest, lifetime);
-        var url = store.PresignDownload(found.ArtifactKey, token.ExpiresAt - clock.GetUtcNow());
+        // Signed after the token, for what remains of its lifetime: no URL outlives it.
+        var files = await blobs.DownloadsAsync(found.Id, found.TenantId, token.ExpiresAt - clock.GetUtcNow(), cancellationToken);
         await audit.AppendAsync("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName,
             cancellationToken: cancellationToken);
-        return new PullCredentialsResponse(token.Token, url.Url, token.ExpiresAt < url.ExpiresAt ? token.ExpiresAt : url.ExpiresAt);
+        return new PullCredentialsResponse(token.Token, files.Count == 1 ? files[0].Url : null, files, token.ExpiresAt);
     }
 
     /// <summary>Ancestors through base-model digests (across the tenant's models), descendants, and the producing placement.</summary>
@@ -217,18 +248,17 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             ? query.Where(v => v.Number == number)
             : query.Where(v => v.Digest == version);
 
-    private Provenance Validate(RegisterVersionRequest request)
+    private (IReadOnlyList<ManifestFile> Files, VersionDigestSource Source, Provenance Provenance) Validate(RegisterVersionRequest request)
     {
         var errors = new FieldErrors();
-        errors.AddIf(!ModelVersion.IsValidDigest(request.Digest), "digest", "must be sha256:<64 lower-case hex digits>");
-        errors.AddIf(request.SizeBytes <= 0 || request.SizeBytes > store.MaxArtifactBytes, "sizeBytes",
-            $"must be between 1 and {store.MaxArtifactBytes} bytes");
+        var (files, source) = ManifestRules.Validate(request, store.MaxArtifactBytes, errors);
         errors.AddIf(request.Format is null, "format", "is required: safetensors, onnx, gguf, tensorrt or pytorch");
         errors.AddIf(request.Quantization is null, "quantization", "is required: fp32, bf16, fp16, fp8, int8 or int4");
         var p = request.Provenance ?? new ProvenanceDto();
         errors.AddIf(p.BaseModelDigest is not null && !ModelVersion.IsValidDigest(p.BaseModelDigest), "provenance.baseModelDigest",
             "must be sha256:<64 lower-case hex digits>");
-        errors.AddIf(p.BaseModelDigest is not null && p.BaseModelDigest == request.Digest, "provenance.baseModelDigest", "a version cannot be its own base model");
+        errors.AddIf(p.BaseModelDigest is not null && files.Count > 0 && p.BaseModelDigest == ModelVersion.DigestFor(files, source), "provenance.baseModelDigest",
+            "a version cannot be its own base model");
         errors.AddIf(p.ProducingPlacement is not null && !ResourceName.IsValid(p.ProducingPlacement), "provenance.producingPlacement", ResourceName.Rule);
         errors.AddIf(p.Hyperparameters is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) }, "provenance.hyperparameters", "must be a JSON object");
         errors.AddIf(p.Hyperparameters?.GetRawText().Length > 64 * 1024, "provenance.hyperparameters", "at most 64 KiB");
@@ -243,8 +273,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         }
 
         errors.ThrowIfAny();
-        return new Provenance(p.TrainingDataHash, p.CodeRepository, p.CodeCommit,
-            p.Hyperparameters is { ValueKind: JsonValueKind.Object } h ? h.GetRawText() : null, p.BaseModelDigest, p.ProducingPlacement, p.Labels);
+        return (files, source, new Provenance(p.TrainingDataHash, p.CodeRepository, p.CodeCommit,
+            p.Hyperparameters is { ValueKind: JsonValueKind.Object } h ? h.GetRawText() : null, p.BaseModelDigest, p.ProducingPlacement, p.Labels));
     }
 
     internal static string VersionTarget(string tenant, string model, int number) =>
@@ -252,11 +282,23 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
     private static string Wire(ModelVersionState state) => JsonNamingPolicy.KebabCaseLower.ConvertName(state.ToString());
 
-    internal ModelVersionResponse ToResponse(ModelVersion v, string modelName, PresignedUrl? upload) => new(
-        modelName, v.Number, v.Digest, v.SizeBytes, v.Format, v.Quantization,
+    /// <summary>A version's files in manifest order.</summary>
+    private async Task<List<ModelVersionFile>> FilesOfAsync(Guid versionId, CancellationToken cancellationToken) =>
+        ModelManifest.Sorted(await db.ModelVersionFiles.AsNoTracking().Where(f => f.VersionId == versionId).ToListAsync(cancellationToken), f => f.Path);
+
+    private async Task<IReadOnlyList<FileUpload>?> PlanIfPendingAsync(string tenantName, ModelVersion version, IReadOnlyList<ModelVersionFile> files,
+        CancellationToken cancellationToken) =>
+        version.State != ModelVersionState.PendingUpload
+            ? null
+            : uploads.Plan(tenantName, files, await blobs.StoredDigestsAsync(version.TenantId, files.Select(f => f.Digest), cancellationToken));
+
+    internal static ModelVersionResponse ToResponse(ModelVersion v, string modelName, IEnumerable<ModelVersionFile> files, IReadOnlyList<FileUpload>? plan) => new(
+        // files come in manifest order, and the plan follows them
+        modelName, v.Number, v.Digest, v.DigestSource, v.SizeBytes, v.Format, v.Quantization,
         new ProvenanceDto(v.Provenance.TrainingDataHash, v.Provenance.CodeRepository, v.Provenance.CodeCommit,
             v.Provenance.Hyperparameters is { } h ? JsonDocument.Parse(h).RootElement.Clone() : null, v.Provenance.BaseModelDigest,
             v.Provenance.ProducingPlacement, v.Provenance.Labels),
-        v.State, v.FailureReason, $"s3://{store.Bucket}/{v.ArtifactKey}", upload is null ? null : new UploadTarget(upload.Url, upload.ExpiresAt),
+        v.State, v.FailureReason,
+        files.Select(f => new ManifestFileDto(f.Path, f.Digest, f.SizeBytes, f.MediaType)).ToList(), plan,
         v.CreatedAt, v.FinalizedAt);
 }

@@ -12,9 +12,10 @@ public sealed record WorkloadTokenClaims(string? Issuer, IReadOnlyList<string> A
 /// <param name="Cluster">The cluster that issued and verified the token.</param>
 public sealed record VerifiedWorkload(string Subject, string Tenant, string Cluster);
 
-/// <summary>A model-pull grant for a verified workload: the tenant, the one digest when narrowed, and a download URL for it.</summary>
-/// <param name="Lifetime">Lifetime of the pull token; the presigned URL expires no later.</param>
-public sealed record WorkloadPullGrant(string Subject, string Tenant, string? Digest, Uri? PresignedUrl, TimeSpan Lifetime);
+/// <summary>A model-pull grant for a verified workload: the tenant, the one version's digest when narrowed, and a download URL per file of it.</summary>
+/// <param name="Files">Presigned GETs of the version's files (none when not narrowed to a version).</param>
+/// <param name="Lifetime">Lifetime of the pull token; the presigned URLs expire no later.</param>
+public sealed record WorkloadPullGrant(string Subject, string Tenant, string? Digest, IReadOnlyList<Models.FileDownload> Files, TimeSpan Lifetime);
 
 /// <summary>
 /// Why a token exchange is refused, in OAuth terms (RFC 8693 §2.2.2): invalid_request for a subject token that is not

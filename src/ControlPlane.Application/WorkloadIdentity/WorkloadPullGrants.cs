@@ -9,9 +9,9 @@ namespace ControlPlane.Application.WorkloadIdentity;
 
 /// <summary>
 /// What a verified workload may pull: any of its tenant's models, or — when the exchange names a digest as its
-/// resource — exactly that ready version, with a presigned download URL that expires no later than the token.
+/// resource — exactly that ready version, with a presigned download URL per file that expires no later than the token.
 /// </summary>
-public sealed class WorkloadPullGrants(IControlPlaneDb db, IArtifactStore store, AuditTrail audit, IOptions<ModelRegistryOptions> options)
+public sealed class WorkloadPullGrants(IControlPlaneDb db, StoredBlobs blobs, AuditTrail audit, IOptions<ModelRegistryOptions> options)
 {
     public async Task<WorkloadPullGrant> GrantAsync(VerifiedWorkload workload, string? resource, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ public sealed class WorkloadPullGrants(IControlPlaneDb db, IArtifactStore store,
         {
             await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models", workload.Tenant, Details(workload),
                 workload.Subject, cancellationToken);
-            return new WorkloadPullGrant(workload.Subject, workload.Tenant, null, null, lifetime);
+            return new WorkloadPullGrant(workload.Subject, workload.Tenant, null, [], lifetime);
         }
 
         if (!ModelVersion.IsValidDigest(resource))
@@ -31,15 +31,15 @@ public sealed class WorkloadPullGrants(IControlPlaneDb db, IArtifactStore store,
 
         var version = await db.ModelVersions.AsNoTracking()
             .Where(v => v.Digest == resource && v.State == ModelVersionState.Ready && db.Tenants.Any(t => t.Id == v.TenantId && t.Name == workload.Tenant))
-            .Join(db.Models.AsNoTracking(), v => v.ModelId, m => m.Id, (v, m) => new { v.ArtifactKey, v.Number, Model = m.Name })
+            .Join(db.Models.AsNoTracking(), v => v.ModelId, m => m.Id, (v, m) => new { v.Id, v.TenantId, v.Number, Model = m.Name })
             .FirstOrDefaultAsync(cancellationToken)
             ?? throw new WorkloadTokenRefusedException(WorkloadTokenRefusedException.InvalidTarget,
                 $"Tenant '{workload.Tenant}' has no ready model version with digest {resource}.");
 
-        var url = store.PresignDownload(version.ArtifactKey, lifetime);
+        var files = await blobs.DownloadsAsync(version.Id, version.TenantId, lifetime, cancellationToken);
         await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models/{version.Model}/versions/{version.Number}",
             workload.Tenant, Details(workload), workload.Subject, cancellationToken);
-        return new WorkloadPullGrant(workload.Subject, workload.Tenant, resource, url.Url, lifetime);
+        return new WorkloadPullGrant(workload.Subject, workload.Tenant, resource, files, lifetime);
     }
 
     private static Dictionary<string, string> Details(VerifiedWorkload workload) => new() { ["cluster"] = workload.Cluster };

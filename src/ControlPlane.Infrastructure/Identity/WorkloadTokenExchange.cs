@@ -12,7 +12,11 @@ public static class WorkloadTokenExchange
     /// <summary>Claim naming the cluster that verified the workload.</summary>
     public const string ClusterClaim = "cluster";
 
-    /// <summary>Extra token-response parameters: the download URL of the one digest the token is narrowed to, and that digest.</summary>
+    /// <summary>
+    /// Extra token-response parameters when the token is narrowed to one version: its digest, a download URL per file
+    /// (files: [{path, digest, sizeBytes, url}]), and for a one-file version that file's URL alone (presigned_url).
+    /// </summary>
     public const string PresignedUrlParameter = "presigned_url";
     public const string DigestParameter = "digest";
+    public const string FilesParameter = "files";
 }

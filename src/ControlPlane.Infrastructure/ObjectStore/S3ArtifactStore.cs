@@ -69,6 +69,58 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     public PresignedUrl PresignUpload(string key, TimeSpan lifetime) => Presign(key, lifetime, HttpVerb.PUT);
 
+    public async Task<string> StartMultipartUploadAsync(string key, CancellationToken cancellationToken) =>
+        (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key }, cancellationToken)).UploadId;
+
+    public PresignedUrl PresignUploadPart(string key, string uploadId, int partNumber, TimeSpan lifetime) =>
+        Presign(key, lifetime, HttpVerb.PUT, uploadId, partNumber);
+
+    public async Task<IReadOnlyList<UploadedPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var parts = new List<UploadedPart>();
+        var request = new ListPartsRequest { BucketName = _bucket, Key = key, UploadId = uploadId };
+        try
+        {
+            // S3 answers at most 1,000 parts a page; a 10,000-part upload takes ten.
+            while (true)
+            {
+                var page = await _client.ListPartsAsync(request, cancellationToken);
+                parts.AddRange((page.Parts ?? []).Select(p => new UploadedPart(p.PartNumber ?? 0, p.ETag, p.Size ?? 0)));
+                if (page.IsTruncated != true)
+                {
+                    return parts;
+                }
+
+                request.PartNumberMarker = page.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
+        await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = _bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartETags = parts.Select(p => new PartETag(p.Number, p.ETag)).ToList(),
+        }, cancellationToken);
+
+    public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId }, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Completed or aborted already.
+        }
+    }
+
     public PresignedUrl PresignDownload(string key, TimeSpan lifetime)
     {
         var latest = ExpiryFor(lifetime);
@@ -177,7 +229,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     private Task ProbeBucketAsync(CancellationToken cancellationToken) =>
         _client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = _bucket }, cancellationToken);
 
-    private PresignedUrl Presign(string key, TimeSpan lifetime, HttpVerb verb)
+    private PresignedUrl Presign(string key, TimeSpan lifetime, HttpVerb verb, string? uploadId = null, int partNumber = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.FromSeconds(1));
@@ -190,6 +242,8 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             Verb = verb,
             Expires = expiresAt.UtcDateTime,
             Protocol = _urlProtocol,
+            UploadId = uploadId,
+            PartNumber = uploadId is null ? null : partNumber,
         });
         return new PresignedUrl(new Uri(url), expiresAt);
     }

@@ -31,6 +31,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Model> Models => Set<Model>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+    public DbSet<ModelVersionFile> ModelVersionFiles => Set<ModelVersionFile>();
+    public DbSet<StoredBlob> StoredBlobs => Set<StoredBlob>();
     public DbSet<PriceBook> PriceBooks => Set<PriceBook>();
     public DbSet<Statement> Statements => Set<Statement>();
     public DbSet<Budget> Budgets => Set<Budget>();

@@ -23,11 +23,13 @@ public static class ModelRegistry
         return await response.ExpectAsync(HttpStatusCode.Created);
     }
 
-    /// <summary>PUTs the bytes to the presigned URL with a plain HTTP client (what curl -T does).</summary>
+    /// <summary>PUTs the bytes of a one-file version to its presigned URL with a plain HTTP client (what curl -T does).</summary>
     public static async Task UploadAsync(JsonElement registered, byte[] content)
     {
         using var http = new HttpClient();
-        using var put = await http.PutAsync(registered.GetProperty("upload").GetProperty("url").GetString(), new ByteArrayContent(content));
+        var upload = Assert.Single(registered.GetProperty("uploads").EnumerateArray());
+        Assert.Equal("put", upload.GetProperty("method").GetString());
+        using var put = await http.PutAsync(upload.GetProperty("url").GetString(), new ByteArrayContent(content));
         Assert.True(put.IsSuccessStatusCode, $"upload answered {(int)put.StatusCode}");
     }
 

@@ -36,6 +36,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["model"] = "hostile-model",
         ["version"] = "1",
         ["alias"] = "production",
+        ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "hostile-slo",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };

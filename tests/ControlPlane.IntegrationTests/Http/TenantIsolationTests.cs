@@ -29,6 +29,7 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["model"] = "victim-model",
         ["version"] = "1",
         ["alias"] = "production",
+        ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "victim-slo",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -31,9 +31,13 @@ public sealed class ModelRegistryTests(ControlPlaneApp app) : IClassFixture<Cont
         var registered = await client.RegisterAsync("reg", "llm", content);
         Assert.Equal(1, registered.GetProperty("version").GetInt32());
         Assert.Equal("pending-upload", registered.GetProperty("state").GetString());
-        var upload = registered.GetProperty("upload");
+        // The single-object form is a manifest of one file at path "model" whose digest stays the version's.
+        Assert.Equal(ModelRegistry.DigestOf(content), registered.GetProperty("digest").GetString());
+        Assert.Equal("sole-file", registered.GetProperty("digestSource").GetString());
+        Assert.Equal("model", Assert.Single(registered.GetProperty("files").EnumerateArray()).GetProperty("path").GetString());
+        var upload = Assert.Single(registered.GetProperty("uploads").EnumerateArray());
         Assert.InRange(upload.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15));
-        Assert.Contains($"tenants/reg/models/llm/sha256/{ModelRegistry.DigestOf(content)[7..]}", upload.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"tenants/reg/blobs/sha256/{ModelRegistry.DigestOf(content)[7..]}", upload.GetProperty("url").GetString(), StringComparison.Ordinal);
 
         await ModelRegistry.UploadAsync(registered, content);
         var ready = await (await client.PostAsync("/v1/tenants/reg/models/llm/versions/1:finalize", null)).ExpectAsync(HttpStatusCode.OK);
@@ -67,6 +71,7 @@ public sealed class ModelRegistryTests(ControlPlaneApp app) : IClassFixture<Cont
 
         // The presigned URL expires no later than the token, and downloads exactly the registered bytes.
         var url = new Uri(credentials.GetProperty("presignedUrl").GetString()!);
+        Assert.Equal(url, new Uri(Assert.Single(credentials.GetProperty("files").EnumerateArray()).GetProperty("url").GetString()!));
         var expiresSeconds = int.Parse(HttpUtility.ParseQueryString(url.Query)["X-Amz-Expires"]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(expiresSeconds <= 600, $"X-Amz-Expires {expiresSeconds}");
         using var http = new HttpClient();
@@ -131,8 +136,9 @@ public sealed class ModelRegistryTests(ControlPlaneApp app) : IClassFixture<Cont
             Content = JsonContent.Create(new { digest = "sha256:" + new string('0', 64) }),
         });
         Assert.Equal(HttpStatusCode.MethodNotAllowed, patch.StatusCode);
-        await (await client.PostAsync("/v1/tenants/immutable/models/llm/versions/1:finalize", null))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "version-not-pending");
+        // Finalize is idempotent: a finished version answers with the same result.
+        var again = await (await client.PostAsync("/v1/tenants/immutable/models/llm/versions/1:finalize", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("ready", again.GetProperty("state").GetString());
         var second = await client.PublishAsync("immutable", "llm", Bytes(2048, 6));
         Assert.Equal(2, second.GetProperty("version").GetInt32());
     }

@@ -125,6 +125,9 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
 
         // The URL downloads exactly the version's bytes and expires no later than the token.
         var url = new Uri(exchanged.GetProperty("presigned_url").GetString()!);
+        var file = Assert.Single(exchanged.GetProperty("files").EnumerateArray());
+        Assert.Equal(("model", _digest, Weights.Length), (file.GetProperty("path").GetString(), file.GetProperty("digest").GetString(), file.GetProperty("sizeBytes").GetInt32()));
+        Assert.Equal(url, new Uri(file.GetProperty("url").GetString()!));
         var query = HttpUtility.ParseQueryString(url.Query);
         var signedAt = DateTime.ParseExact(query["X-Amz-Date"]!, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var urlExpiresAt = signedAt.AddSeconds(int.Parse(query["X-Amz-Expires"]!, CultureInfo.InvariantCulture));
@@ -145,6 +148,7 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
     {
         var exchanged = await (await ExchangeAsync(PodToken())).ExpectAsync(HttpStatusCode.OK);
         Assert.False(exchanged.TryGetProperty("presigned_url", out _));
+        Assert.False(exchanged.TryGetProperty("files", out _));
         var validation = await ValidatePullTokenAsync(exchanged.GetProperty("access_token").GetString()!);
         Assert.True(validation.IsValid, validation.Exception?.Message);
         Assert.Equal("wl", validation.Claims["tenant"]);

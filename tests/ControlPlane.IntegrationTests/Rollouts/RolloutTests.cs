@@ -198,7 +198,7 @@ public sealed class RolloutTests(RolloutApp app) : IClassFixture<RolloutApp>
         Assert.Equal(2, await client.QuotaUsedAsync(tenant, "gpu.h100"));
         await Eventually.TrueAsync(() => emulator.Deployment(tenant, "chat-canary") is not null, "the canary Deployment");
 
-        await (await client.DeleteAsync($"/v1/tenants/{tenant}/placements/chat")).ExpectAsync(HttpStatusCode.OK);
+        await (await client.DeleteAsync($"/v1/tenants/{tenant}/placements/chat")).ExpectAsync(HttpStatusCode.Accepted);
         var aborted = await (await client.GetAsync($"/v1/tenants/{tenant}/placements/chat/rollouts/1")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("aborted", aborted.RolloutPhase());
         Assert.Equal("the placement was deleted", aborted.GetProperty("status").GetProperty("reason").GetString());

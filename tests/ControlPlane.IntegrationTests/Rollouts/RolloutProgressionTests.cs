@@ -48,4 +48,33 @@ public sealed class RolloutProgressionTests(RolloutAppWithoutWorker app) : IClas
         await Eventually.TrueAsync(() => emulator.RouteBackends(tenant, "chat") is [("chat", 100)] && emulator.Deployment(tenant, "chat-canary") is null,
             "the route back to the stable Deployment, the canary gone");
     }
+
+    [Fact]
+    public async Task While_the_Kubernetes_API_refuses_the_route_the_rollout_goes_on_and_the_route_converges_to_the_recorded_step()
+    {
+        const string tenant = "ro-converge";
+        var (_, exporter) = await PrometheusServer.SharedAsync();
+        var emulator = await app.EmulatorAsync();
+        await app.RegisterClusterWithGatewayAsync("ro-c9", "ro-region-9");
+        using var client = await app.TenantWithPlacementsAsync(tenant, "ro-region-9", 1, "chat");
+        exporter.Serve("t-" + tenant, SloWorld.PodOf("chat"), ok: 200);
+        exporter.Serve("t-" + tenant, RolloutWorld.CanaryPodOf("chat"), ok: 200);
+        var fault = emulator.Faults.FailAllRequests(HttpStatusCode.ServiceUnavailable,
+            new KubernetesEmulator.Faults.RequestScope($"/apis/gateway.networking.k8s.io/v1/namespaces/t-{tenant}/httproutes", "PATCH"));
+        await client.StartRolloutAsync(tenant, "chat", RolloutWorld.Canary("registry.example/llm:2", "1s", 0, 10, 60, 90));
+
+        // The canary is applied, the route keeps failing; meanwhile analysis moves the recorded step on to 1.
+        await Eventually.TrueAsync(() => emulator.Deployment(tenant, "chat-canary") is not null && fault.Fired >= 2, "the canary applied, the route refused twice");
+        await Eventually.MatchesAsync(async () =>
+        {
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<RolloutProgression>().RunDueAsync(CancellationToken.None);
+            return await (await client.GetAsync($"/v1/tenants/{tenant}/placements/chat/rollouts/1")).ExpectAsync(HttpStatusCode.OK);
+        }, r => r.RolloutStep() == 1, "step 1 recorded", TimeSpan.FromSeconds(60));
+        Assert.Null(emulator.RouteBackends(tenant, "chat"));
+
+        // The API recovers: the route converges to the recorded step's weights, not to the step it first failed to apply.
+        emulator.Faults.Clear();
+        await Eventually.TrueAsync(() => emulator.RouteBackends(tenant, "chat") is [("chat", 40), ("chat-canary", 60)], "the route at step 1's weights");
+    }
 }

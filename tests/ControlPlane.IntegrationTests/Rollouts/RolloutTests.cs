@@ -185,6 +185,18 @@ public sealed class RolloutTests(RolloutApp app) : IClassFixture<RolloutApp>
             Assert.All(run.GetProperty("gates").EnumerateArray(), g =>
                 Assert.Contains("could not be read", g.GetProperty("reason").GetString(), StringComparison.Ordinal));
         });
+
+        // Paused, it holds its step and weight; resumed, it progresses again (and still would not promote blind).
+        var paused = await (await client.PostAsync($"/v1/tenants/{tenant}/placements/chat/rollouts/1:pause", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paused", paused.RolloutPhase());
+        Assert.Equal(50, paused.GetProperty("status").GetProperty("weight").GetInt32());
+        var placement = await (await client.GetAsync($"/v1/tenants/{tenant}/placements/chat")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paused", placement.GetProperty("activeRollout").GetProperty("phase").GetString());
+        var resumed = await (await client.PostAsync($"/v1/tenants/{tenant}/placements/chat/rollouts/1:resume", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("progressing", resumed.RolloutPhase());
+        var actions = (await app.AuditAsync(tenant)).Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("rollout.pause", actions);
+        Assert.Contains("rollout.resume", actions);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace ControlPlane.Application.Rollouts;
 /// (its Deployment is named so). Tenants name metrics, never send PromQL. Prometheus unreachable, or a variant without
 /// data, makes a gate inconclusive — never a pass.
 /// </summary>
-public sealed class RolloutAnalyzer(IPrometheusQueries prometheus)
+public sealed class RolloutAnalyzer(IPrometheusQueries prometheus, IUsageSlices usage, Billing.PriceBookService priceBook)
 {
     /// <summary>The shortest rate window: Prometheus needs two scrapes in it (the test scrapes every second).</summary>
     private static readonly TimeSpan MinWindow = TimeSpan.FromSeconds(5);
@@ -23,6 +23,12 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus)
         var gates = new List<GateMeasurement>();
         foreach (var gate in rollout.Analysis.Gates)
         {
+            if (gate.Metric == GateMetric.CostPer1kInferences)
+            {
+                gates.Add(await CostAsync(rollout, gate, now, cancellationToken));
+                continue;
+            }
+
             if (connection is null)
             {
                 gates.Add(Inconclusive(gate, "the cluster has no Prometheus registered"));
@@ -99,6 +105,29 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus)
         }
     }
 
+    /// <summary>
+    /// Cost per 1,000 inferences of each variant over the current step so far (at least one interval), from the raw usage
+    /// events of the placement told apart by their variant dimension (stable, canary), priced by the price book in force.
+    /// </summary>
+    private async Task<GateMeasurement> CostAsync(Rollout rollout, AnalysisGate gate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(rollout.Analysis.IntervalSeconds);
+        var from = now - rollout.StepStartedAt > interval ? rollout.StepStartedAt : now - interval;
+        var slices = await usage.SlicesAsync([rollout.TenantId], [rollout.Placement], from, now, now - from + TimeSpan.FromSeconds(1), cancellationToken);
+        var perVariant = CostSliReader.PerThousandInferences(slices, await priceBook.ScheduleAsync(cancellationToken),
+                u => u.Dimensions.GetValueOrDefault(Domain.Billing.UsageDimensions.Variant))
+            .Where(v => v.Key is not null)
+            .ToDictionary(v => v.Key!, v => (double)v.PerThousand, StringComparer.Ordinal);
+        double? canary = perVariant.TryGetValue("canary", out var c) ? c : null;
+        double? stable = perVariant.TryGetValue("stable", out var s) ? s : null;
+        if (canary is null || stable is null)
+        {
+            return Inconclusive(gate, "no usage with inferences for both variants (usage dimension variant=stable|canary) in the window", stable);
+        }
+
+        return AtMost(gate, canary, stable, stable.Value * (1 + (gate.MaxIncreasePercent!.Value / 100)), "cost per 1,000 inferences");
+    }
+
     /// <summary>Runs one query and reduces each variant's own samples (its namespace and placement label) to a value.</summary>
     private async Task<(double? Canary, double? Stable)> VariantsAsync(Rollout rollout, PrometheusConnection connection, string query,
         Func<IReadOnlyList<PrometheusSample>, double?> reduce, CancellationToken cancellationToken)
@@ -142,6 +171,7 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus)
         GateMetric.ErrorRate => "error-rate",
         GateMetric.LatencyP95 => "latency-p95",
         GateMetric.SloBurnRate => "slo-burn-rate:" + gate.Slo,
+        GateMetric.CostPer1kInferences => "cost-per-1k-inferences",
         _ => "custom:" + gate.Name,
     };
 

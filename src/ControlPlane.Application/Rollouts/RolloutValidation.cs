@@ -112,7 +112,7 @@ public static partial class RolloutValidation
         switch (gate?.Metric)
         {
             case null:
-                errors.Add(path + ".metric", "is required: error-rate, latency-p95, slo-burn-rate or custom");
+                errors.Add(path + ".metric", "is required: error-rate, latency-p95, slo-burn-rate, cost-per-1k-inferences or custom");
                 break;
             case GateMetric.ErrorRate:
                 errors.AddIf(gate.Max is not (>= 0 and <= 1), path + ".max", "the highest error ratio allowed, 0 to 1");
@@ -124,6 +124,10 @@ public static partial class RolloutValidation
                 errors.AddIf(!ResourceName.IsValid(gate.Slo), path + ".slo", "the name of an SLO of the placement");
                 errors.AddIf(gate.Max is not (> 0 and <= 1000), path + ".max", "the highest burn rate allowed (above 0, up to 1000)");
                 break;
+            case GateMetric.CostPer1kInferences:
+                errors.AddIf(gate.MaxIncreasePercent is not (>= 0 and <= 1000), path + ".maxIncreasePercent",
+                    "how much more the canary may cost per 1,000 inferences than the stable variant, 0 to 1000 percent");
+                break;
             default:
                 errors.AddIf(gate.Name is null || gate.Name.Length > 200 || !MetricName().IsMatch(gate.Name), path + ".name",
                     "a Prometheus metric name of the tenant's pods ([a-zA-Z_:][a-zA-Z0-9_:]*, at most 200 characters)");
@@ -134,7 +138,7 @@ public static partial class RolloutValidation
                 break;
         }
 
-        var finite = new[] { gate?.Max, gate?.MaxSeconds, gate?.Min, gate?.MinRelativeToStable }.All(v => v is null || double.IsFinite(v.Value));
+        var finite = new[] { gate?.Max, gate?.MaxSeconds, gate?.Min, gate?.MinRelativeToStable, gate?.MaxIncreasePercent }.All(v => v is null || double.IsFinite(v.Value));
         errors.AddIf(!finite, path, "limits must be finite numbers");
     }
 

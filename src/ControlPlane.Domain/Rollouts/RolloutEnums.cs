@@ -24,6 +24,10 @@ public enum GateMetric
     LatencyP95,
     SloBurnRate,
     Custom,
+
+    /// <summary>Cost per 1,000 inferences of each variant, from the control plane's own metering and price book.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("cost-per-1k-inferences")]
+    CostPer1kInferences,
 }
 
 /// <summary>A gate's (and a run's) verdict. Inconclusive: not enough data to judge — never a pass.</summary>

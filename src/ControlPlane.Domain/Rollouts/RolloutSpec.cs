@@ -19,10 +19,11 @@ public sealed record RolloutStrategy(RolloutStrategyType Type, IReadOnlyList<Rol
 /// <summary>
 /// One analysis gate. Limits by metric: error-rate <paramref name="Max"/> (ratio), latency-p95 <paramref name="MaxSeconds"/>,
 /// slo-burn-rate <paramref name="Max"/> for SLO <paramref name="Slo"/>, custom metric <paramref name="Name"/> aggregated by
-/// <paramref name="Aggregation"/> with <paramref name="Min"/>/<paramref name="Max"/> and/or <paramref name="MinRelativeToStable"/>.
+/// <paramref name="Aggregation"/> with <paramref name="Min"/>/<paramref name="Max"/> and/or <paramref name="MinRelativeToStable"/>,
+/// cost-per-1k-inferences at most <paramref name="MaxIncreasePercent"/> above the stable variant's.
 /// </summary>
 public sealed record AnalysisGate(GateMetric Metric, double? Max = null, double? MaxSeconds = null, string? Slo = null, string? Name = null,
-    CustomAggregation? Aggregation = null, double? Min = null, double? MinRelativeToStable = null);
+    CustomAggregation? Aggregation = null, double? Min = null, double? MinRelativeToStable = null, double? MaxIncreasePercent = null);
 
 /// <summary>How the rollout is judged: every <paramref name="IntervalSeconds"/>, the gates; rolled back after more than <paramref name="FailureLimit"/> failed runs.</summary>
 /// <param name="Metrics">The metrics preset whose series error-rate and latency-p95 read (otel-http, vllm, triton).</param>

@@ -1133,3 +1133,83 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    ALTER TABLE clusters ADD gateway_name character varying(63);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    ALTER TABLE clusters ADD gateway_namespace character varying(63);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    CREATE TABLE rollouts (
+        id uuid NOT NULL,
+        number integer NOT NULL,
+        tenant_id uuid NOT NULL,
+        tenant character varying(63) NOT NULL,
+        placement_id uuid NOT NULL,
+        placement character varying(63) NOT NULL,
+        strategy jsonb NOT NULL,
+        analysis jsonb NOT NULL,
+        target jsonb NOT NULL,
+        previous jsonb NOT NULL,
+        phase character varying(16) NOT NULL,
+        step integer NOT NULL,
+        weight integer NOT NULL,
+        step_started_at timestamp with time zone NOT NULL,
+        next_analysis_at timestamp with time zone NOT NULL,
+        failed_runs integer NOT NULL,
+        canary_replicas integer NOT NULL,
+        canary_units integer NOT NULL,
+        reason character varying(2000),
+        runs jsonb NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        finished_at timestamp with time zone,
+        CONSTRAINT pk_rollouts PRIMARY KEY (id),
+        CONSTRAINT fk_rollouts_placements_placement_id FOREIGN KEY (placement_id) REFERENCES placements (id) ON DELETE CASCADE,
+        CONSTRAINT fk_rollouts_tenants_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    CREATE INDEX ix_rollouts_next_analysis_at ON rollouts (next_analysis_at) WHERE phase = 'Progressing';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    CREATE UNIQUE INDEX ix_rollouts_one_active_per_placement ON rollouts (placement_id) WHERE phase IN ('Progressing', 'Paused');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    CREATE UNIQUE INDEX ix_rollouts_tenant_id_placement_number ON rollouts (tenant_id, placement, number);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233604_Rollouts') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129233604_Rollouts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

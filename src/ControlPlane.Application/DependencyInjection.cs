@@ -62,6 +62,12 @@ public static class DependencyInjection
         services.AddScoped<SloEvaluator>();
         services.AddScoped<SloClusterReconciler>();
         services.AddSingleton<SloMetrics>();
+        services.AddScoped<Rollouts.RolloutService>();
+        services.AddScoped<Rollouts.RolloutTransitions>();
+        services.AddScoped<Rollouts.RolloutAnalyzer>();
+        services.AddScoped<Rollouts.RolloutProgression>();
+        services.AddScoped<Rollouts.RolloutClusterReconciler>();
+        services.AddSingleton<Rollouts.RolloutMetrics>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ using ControlPlane.Infrastructure.ObjectStore;
 using ControlPlane.Infrastructure.Persistence;
 using ControlPlane.Infrastructure.Reconciliation;
 using ControlPlane.Infrastructure.Security;
+using ControlPlane.Infrastructure.Rollouts;
 using ControlPlane.Infrastructure.Slos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<ITokenMinter, ModelPullTokenMinter>();
         services.AddControlPlaneBilling(configuration);
         services.AddControlPlaneSlos(configuration);
+        services.AddControlPlaneRollouts(configuration);
         return services;
     }
 

@@ -49,6 +49,37 @@ public sealed class CustomResourceSchemaTests : EmulatorTestBase
         Assert.Contains(field, ex.Response.Content, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_HTTPRoute_with_a_Gateway_parent_and_a_RequestMirror_filter_is_applied()
+    {
+        var route = Route("shadow", new JsonObject { ["name"] = "chat", ["port"] = 80, ["weight"] = 100 }, Mirror("""{"backendRef":{"name":"chat-canary","port":80},"percent":10}"""));
+        route["spec"]!["parentRefs"] = new JsonArray(new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = "Gateway", ["namespace"] = "gw", ["name"] = "public" });
+        await ApplyAsync("gateway.networking.k8s.io", "httproutes", route);
+
+        var stored = Emulator.Get("gateway.networking.k8s.io/v1", "httproutes", Namespace, "shadow")!["spec"]!;
+        Assert.Equal(10, (int)stored["rules"]![0]!["filters"]![0]!["requestMirror"]!["percent"]!);
+        Assert.Equal("public", (string?)stored["parentRefs"]![0]!["name"]);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"Mirror","requestMirror":{"backendRef":{"name":"c","port":80}}}""", "filters[0].type")]
+    [InlineData("""{"type":"RequestMirror"}""", "filters[0].requestMirror")]
+    [InlineData("""{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"c"}}}""", "requestMirror.backendRef.port")]
+    [InlineData("""{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"c","port":80},"percent":101}}""", "requestMirror.percent")]
+    [InlineData("""{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"c","port":80},"percent":10,"fraction":{"numerator":1}}}""", "only one of percent or fraction")]
+    [InlineData("""{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"c","port":80}},"urlRewrite":{}}""", "urlRewrite must not be set")]
+    [InlineData("""{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"c","port":80},"weight":5}}""", "requestMirror.weight")]
+    public async Task An_invalid_HTTPRoute_filter_is_refused_with_422(string filter, string field)
+    {
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => ApplyAsync("gateway.networking.k8s.io", "httproutes",
+            Route("bad", new JsonObject { ["name"] = "chat", ["port"] = 80 }, Mirror(filter, wrap: false))));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, ex.Response.StatusCode);
+        Assert.Contains(field, ex.Response.Content, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Mirror(string json, bool wrap = true) =>
+        wrap ? new JsonObject { ["type"] = "RequestMirror", ["requestMirror"] = JsonNode.Parse(json) } : JsonNode.Parse(json)!.AsObject();
+
     private Task<object> ApplyAsync(string group, string plural, JsonObject obj) =>
         Client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(obj.ToJsonString(), V1Patch.PatchType.ApplyPatch), group, "v1", Namespace, plural,
             (string)obj["metadata"]!["name"]!, fieldManager: "controlplane", force: true);
@@ -61,11 +92,20 @@ public sealed class CustomResourceSchemaTests : EmulatorTestBase
         ["spec"] = new JsonObject { ["groups"] = new JsonArray(new JsonObject { ["name"] = "g", ["rules"] = new JsonArray(rule) }) },
     };
 
-    private static JsonObject Route(string name, JsonObject backend) => new()
+    private static JsonObject Route(string name, JsonObject backend, JsonObject? filter = null)
     {
-        ["apiVersion"] = "gateway.networking.k8s.io/v1",
-        ["kind"] = "HTTPRoute",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
-        ["spec"] = new JsonObject { ["rules"] = new JsonArray(new JsonObject { ["backendRefs"] = new JsonArray(backend) }) },
-    };
+        var rule = new JsonObject { ["backendRefs"] = new JsonArray(backend) };
+        if (filter is not null)
+        {
+            rule["filters"] = new JsonArray(filter);
+        }
+
+        return new()
+        {
+            ["apiVersion"] = "gateway.networking.k8s.io/v1",
+            ["kind"] = "HTTPRoute",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["spec"] = new JsonObject { ["rules"] = new JsonArray(rule) },
+        };
+    }
 }

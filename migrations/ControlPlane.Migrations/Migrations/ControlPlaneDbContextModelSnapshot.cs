@@ -273,6 +273,16 @@ namespace ControlPlane.Migrations.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("encrypted_prometheus_token");
 
+                    b.Property<string>("GatewayName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("gateway_name");
+
+                    b.Property<string>("GatewayNamespace")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("gateway_namespace");
+
                     b.Property<DateTimeOffset?>("LastSyncAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sync_at");
@@ -1054,6 +1064,138 @@ namespace ControlPlane.Migrations.Migrations
                         {
                             t.HasCheckConstraint("ck_quotas_non_negative", "\"limit\" >= 0 AND used >= 0");
                         });
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Rollouts.Rollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Analysis")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("analysis");
+
+                    b.Property<int>("CanaryReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("canary_replicas");
+
+                    b.Property<int>("CanaryUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("canary_units");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("FailedRuns")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_runs");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("NextAnalysisAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_analysis_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
+
+                    b.Property<string>("Placement")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("placement");
+
+                    b.Property<Guid>("PlacementId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("placement_id");
+
+                    b.Property<string>("Previous")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("previous");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Runs")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("runs");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
+
+                    b.Property<DateTimeOffset>("StepStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("step_started_at");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("strategy");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("tenant");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("integer")
+                        .HasColumnName("weight");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rollouts");
+
+                    b.HasIndex("NextAnalysisAt")
+                        .HasDatabaseName("ix_rollouts_next_analysis_at")
+                        .HasFilter("phase = 'Progressing'");
+
+                    b.HasIndex("PlacementId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rollouts_one_active_per_placement")
+                        .HasFilter("phase IN ('Progressing', 'Paused')");
+
+                    b.HasIndex("TenantId", "Placement", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rollouts_tenant_id_placement_number");
+
+                    b.ToTable("rollouts", (string)null);
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.ServiceAccounts.ServiceAccount", b =>
@@ -1884,6 +2026,23 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_quotas_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Rollouts.Rollout", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Placements.Placement", null)
+                        .WithMany()
+                        .HasForeignKey("PlacementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rollouts_placements_placement_id");
+
+                    b.HasOne("ControlPlane.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rollouts_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.ServiceAccounts.ServiceAccount", b =>

@@ -56,6 +56,7 @@ internal static class Pipeline
         v1.MapModelsApi();
         v1.MapBillingApi();
         v1.MapSlosApi();
+        v1.MapRolloutsApi();
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public interface IControlPlaneDb
     DbSet<BudgetAlert> BudgetAlerts { get; }
     DbSet<Slo> Slos { get; }
     DbSet<SloEvaluation> SloEvaluations { get; }
+    DbSet<Domain.Rollouts.Rollout> Rollouts { get; }
     DatabaseFacade Database { get; }
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -196,6 +196,11 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
                 + $"{UsageDimensions.MaxLength} characters, no control characters";
         }
 
+        if (dimensions.TryGetValue(UsageDimensions.Variant, out var variant) && variant is not ("stable" or "canary"))
+        {
+            return "data.dimensions.variant: stable or canary (the variant of a placement under rollout)";
+        }
+
         record = new UsageRecord(tenantId, e.Source, e.Id, e.Type!, e.Subject ?? "", time.ToUniversalTime(), quantity,
             new Dictionary<string, string>(dimensions, StringComparer.Ordinal));
         return null;

@@ -13,7 +13,12 @@ namespace ControlPlane.Application.Clusters;
 /// <param name="Prometheus">The cluster's Prometheus, which SLOs of its placements are evaluated against (its token is never returned).</param>
 public sealed record ClusterResponse(Guid Id, string Name, string Region, string? ApiServerUrl, string? DedicatedTenant,
     string? ServiceAccountIssuer, ClusterStatusResponse Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    ClusterPrometheusResponse? Prometheus);
+    ClusterPrometheusResponse? Prometheus, ClusterGatewayReference? Gateway = null);
+
+/// <summary>The Gateway API Gateway that placements' HTTPRoutes (rollout weights and mirrors, SLO fallbacks) attach to.</summary>
+/// <param name="Namespace">The Gateway's namespace (a DNS-1123 label).</param>
+/// <param name="Name">The Gateway's name (a DNS-1123 label); an empty string in a PATCH removes the registration.</param>
+public sealed record ClusterGatewayReference(string? Namespace, string? Name);
 
 /// <summary>A cluster's registered Prometheus.</summary>
 /// <param name="Url">The query endpoint's base URL (…/api/v1/query is appended).</param>
@@ -56,9 +61,10 @@ public sealed record CreateClusterRequest(string Name, string Region, string? Ap
 /// <param name="DedicatedTenant">Dedicate to this tenant; an empty string removes the dedication.</param>
 /// <param name="ServiceAccountIssuer">New service-account token issuer; an empty string stops token exchange for this cluster.</param>
 /// <param name="Prometheus">The cluster's Prometheus, which SLIs of its placements are read from.</param>
+/// <param name="Gateway">The Gateway HTTPRoutes attach to (parentRefs); an empty name removes it.</param>
 public sealed record UpdateClusterRequest(string? Region = null, string? ApiServerUrl = null, string? BearerToken = null,
     string? CaCertificatePem = null, string? Kubeconfig = null, string? DedicatedTenant = null, string? ServiceAccountIssuer = null,
-    ClusterPrometheusRequest? Prometheus = null);
+    ClusterPrometheusRequest? Prometheus = null, ClusterGatewayReference? Gateway = null);
 
 /// <summary>The decrypted credentials, as stored (encrypted) in the cluster row.</summary>
 internal sealed record ClusterCredentials(string? BearerToken, string? CaCertificatePem, string? Kubeconfig);

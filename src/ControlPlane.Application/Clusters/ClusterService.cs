@@ -4,6 +4,7 @@ using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Clusters;
 using ControlPlane.Domain.Common;
+using ControlPlane.Domain.Placements;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -72,6 +73,9 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
         var prometheusUrl = ValidatePrometheusUrl(errors, request.Prometheus);
         errors.AddIf(request.Prometheus is { BearerToken: { } t } && (t.Length is 0 or > 8192 || t.Any(char.IsControl)), "prometheus.bearerToken",
             "a bearer token of 1 to 8192 characters without control characters");
+        var clearGateway = request.Gateway is { Name: { Length: 0 } };
+        errors.AddIf(request.Gateway is { } g && !clearGateway && !(ResourceName.IsValid(g.Name) && ResourceName.IsValid(g.Namespace)),
+            "gateway", "namespace and name " + ResourceName.Rule + " (an empty name removes the gateway)");
         errors.ThrowIfAny();
         var clearDedication = request.DedicatedTenant is { Length: 0 };
         await db.EnsureTenantFieldAsync("dedicatedTenant", clearDedication ? null : request.DedicatedTenant, cancellationToken);
@@ -93,8 +97,19 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             cluster.UsePrometheus(prometheusUrl, prometheus.BearerToken is null ? null : connections.ProtectSecret(prometheus.BearerToken), clock.GetUtcNow());
         }
 
+        if (request.Gateway is { } gateway)
+        {
+            cluster.UseGateway(clearGateway ? null : gateway.Namespace, clearGateway ? null : gateway.Name, clock.GetUtcNow());
+            // Routes already in the cluster take the new parentRefs: each live serving placement's split is synced again.
+            var serving = await db.Placements.Where(p => p.ClusterId == cluster.Id && p.Kind == Domain.Scheduling.PlacementKind.Inference
+                    && !PlacementPhases.Finished.Contains(p.Phase) && p.Phase != PlacementPhase.Terminating)
+                .Select(p => p.Id).ToListAsync(cancellationToken);
+            db.ReconcileRequests.AddRange(serving.Select(id => ReconcileRequest.For(id, ReconcileAction.SyncTraffic, clock.GetUtcNow())));
+        }
+
         audit.Record("cluster.update", $"clusters/{name}", null, new Dictionary<string, string>
         {
+            ["gateway"] = request.Gateway is null ? "unchanged" : clearGateway ? "removed" : $"{request.Gateway.Namespace}/{request.Gateway.Name}",
             ["credentialsReplaced"] = newCredentials ? "true" : "false", ["prometheus"] = request.Prometheus is null ? "unchanged" : prometheusUrl ?? "removed",
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -244,7 +259,8 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
 
     internal static ClusterResponse ToResponse(Cluster c) => new(c.Id, c.Name, c.Region, c.ApiServerUrl, c.DedicatedTenant,
         c.ServiceAccountIssuer, new ClusterStatusResponse(c.Reachable, c.LastSyncAt, c.LastSyncError), c.CreatedAt, c.UpdatedAt,
-        c.PrometheusUrl is null ? null : new ClusterPrometheusResponse(c.PrometheusUrl, c.EncryptedPrometheusToken is not null));
+        c.PrometheusUrl is null ? null : new ClusterPrometheusResponse(c.PrometheusUrl, c.EncryptedPrometheusToken is not null),
+        c.GatewayName is null ? null : new ClusterGatewayReference(c.GatewayNamespace, c.GatewayName));
 
     [GeneratedRegex(@"^\s*server:\s*(\S+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex KubeconfigServer();

@@ -67,8 +67,16 @@ public sealed record UpdatePlacementRequest(ReplicaBounds? Replicas);
 /// <param name="Status">Where it runs, why there, and what the cluster reports.</param>
 /// <param name="CreatedAt">Admission time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
+/// <param name="ActiveRollout">The rollout in progress on it (GET …/rollouts/{id} for its analysis), or null.</param>
 public sealed record PlacementResponse(Guid Id, string Tenant, string Name, PlacementSpecResponse Spec, PlacementStatusResponse Status,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ActiveRolloutSummary? ActiveRollout = null);
+
+/// <summary>A placement's rollout in progress.</summary>
+/// <param name="Id">The rollout's number on this placement.</param>
+/// <param name="Phase">progressing or paused.</param>
+/// <param name="Step">Current step (0-based).</param>
+/// <param name="Weight">Percent of user traffic on the canary now.</param>
+public sealed record ActiveRolloutSummary(int Id, Domain.Rollouts.RolloutPhase Phase, int Step, int Weight);
 
 /// <summary>The spec of a placement.</summary>
 /// <param name="Kind">inference, training or batch.</param>

@@ -3,6 +3,7 @@ using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
 using ControlPlane.Domain.Placements;
+using ControlPlane.Domain.Rollouts;
 using ControlPlane.Domain.Scheduling;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace ControlPlane.Application.Placements;
 
 /// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
 public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger,
-    AuditTrail audit, TimeProvider clock)
+    AuditTrail audit, Rollouts.RolloutTransitions rollouts, TimeProvider clock)
 {
     public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
@@ -36,14 +37,16 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
 
         var rows = await query.OrderBy(p => p.Id).Take(page.PageSize + 1).ToListAsync(cancellationToken);
         var transitions = await TransitionsAsync(rows.Select(p => p.Id).ToList(), cancellationToken);
-        return page.ToPage(rows, p => p.Id.ToString(), p => ToResponse(p, transitions[p.Id]));
+        var rollouts = await ActiveRolloutsAsync(rows.Select(p => p.Id).ToList(), cancellationToken);
+        return page.ToPage(rows, p => p.Id.ToString(), p => ToResponse(p, transitions[p.Id], rollouts.GetValueOrDefault(p.Id)));
     }
 
     public async Task<Versioned<PlacementResponse>> GetAsync(string tenantName, string name, CancellationToken cancellationToken)
     {
         var placement = await LoadAsync(tenantName, name, tracking: false, cancellationToken);
         var transitions = await TransitionsAsync([placement.Id], cancellationToken);
-        return new(ToResponse(placement, transitions[placement.Id]), placement.Version);
+        var rollouts = await ActiveRolloutsAsync([placement.Id], cancellationToken);
+        return new(ToResponse(placement, transitions[placement.Id], rollouts.GetValueOrDefault(placement.Id)), placement.Version);
     }
 
     /// <summary>Changes the replica bounds; growing re-admits only the difference on the same pool.</summary>
@@ -118,6 +121,13 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
                 db.PlacementTransitions.Add(transition);
             }
 
+            // Its rollout ends with it: aborted, the canary's capacity and quota given back now, the canary removed.
+            if (await db.Rollouts.FirstOrDefaultAsync(r => r.PlacementId == placement.Id && RolloutPhases.Active.Contains(r.Phase), cancellationToken)
+                is { } rollout)
+            {
+                await rollouts.FinishAsync(rollout, placement, RolloutPhase.Aborted, "the placement was deleted", cancellationToken);
+            }
+
             db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Delete, now));
             audit.Record("placement.delete", $"tenants/{tenantName}/placements/{name}", tenantName);
             await db.SaveChangesAsync(cancellationToken);
@@ -141,7 +151,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
     /// The live placement, row-locked: the reconciler and observer update placements in the background, and a caller's
     /// change must wait for them rather than fail on their optimistic concurrency check (they retry instead).
     /// </summary>
-    private async Task<Placement> LoadForChangeAsync(string tenantName, string name, CancellationToken cancellationToken)
+    internal async Task<Placement> LoadForChangeAsync(string tenantName, string name, CancellationToken cancellationToken)
     {
         var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
         return await db.Placements.FromSql(
@@ -154,7 +164,11 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
         (await db.PlacementTransitions.AsNoTracking().Where(t => ids.Contains(t.PlacementId)).OrderBy(t => t.Id).ToListAsync(cancellationToken))
         .ToLookup(t => t.PlacementId);
 
-    internal static PlacementResponse ToResponse(Placement p, IEnumerable<PlacementTransition> transitions) => new(
+    private async Task<Dictionary<Guid, ActiveRolloutSummary>> ActiveRolloutsAsync(List<Guid> ids, CancellationToken cancellationToken) =>
+        await db.Rollouts.AsNoTracking().Where(r => ids.Contains(r.PlacementId) && RolloutPhases.Active.Contains(r.Phase))
+            .ToDictionaryAsync(r => r.PlacementId, r => new ActiveRolloutSummary(r.Number, r.Phase, r.Step, r.Weight), cancellationToken);
+
+    private static PlacementResponse ToResponse(Placement p, IEnumerable<PlacementTransition> transitions, ActiveRolloutSummary? rollout) => new(
         p.Id, p.Tenant, p.Name,
         new PlacementSpecResponse(p.Kind, p.Image, p.Command, p.Args, p.Env, new ReplicaBounds(p.MinReplicas, p.MaxReplicas),
             new PlacementResources(p.GpuModel, p.MigProfile is null ? p.GpusPerReplica : null, p.MigProfile, p.Cpu, p.Memory),
@@ -163,5 +177,5 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
         new PlacementStatusResponse(p.Phase, p.ClusterName, p.NodePoolName, p.RuntimeClass, p.HourlyPrice, p.ReadyReplicas, p.Message,
             JsonSerializer.Deserialize<SchedulingDecisionView>(p.Decision, PlacementAdmission.DecisionJson)!,
             [.. transitions.Select(t => new PhaseTransitionResponse(t.Phase, t.At, t.Message))]),
-        p.CreatedAt, p.UpdatedAt);
+        p.CreatedAt, p.UpdatedAt, rollout);
 }

@@ -13,13 +13,17 @@ internal static partial class PlacementValidation
     public const int MaxReplicas = 1000;
     private const int MaxListEntries = 100;
 
+    public const string ImageRule = "a container image reference without spaces (at most 1000 characters)";
+
+    /// <summary>A container image reference as placements and rollouts accept it.</summary>
+    public static bool IsValidImage(string? image) => !string.IsNullOrWhiteSpace(image) && image.Length <= 1000 && !image.Any(char.IsWhiteSpace);
+
     public static PlacementSpec ToSpec(CreatePlacementRequest request)
     {
         var errors = new FieldErrors();
         errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
         errors.AddIf(request.Kind is null, "kind", "is required: inference, training or batch");
-        errors.AddIf(string.IsNullOrWhiteSpace(request.Image) || request.Image.Length > 1000 || request.Image.Any(char.IsWhiteSpace),
-            "image", "a container image reference without spaces (at most 1000 characters)");
+        errors.AddIf(!IsValidImage(request.Image), "image", ImageRule);
         errors.AddIf(request.Command?.Count > MaxListEntries, "command", $"at most {MaxListEntries} entries");
         errors.AddIf(request.Args?.Count > MaxListEntries, "args", $"at most {MaxListEntries} entries");
         errors.AddIf(request.Env?.Count > MaxListEntries, "env", $"at most {MaxListEntries} variables");

@@ -35,6 +35,20 @@ public static class ManifestBuilder
         placement.ModelDigest is null ? null : new ModelPullWiring(placement.ModelDigest, workloadTokenEndpoint, WorkloadTokenAudience),
         Scaling(placement));
 
+    /// <summary>
+    /// A rollout's canary: the placement's workload under the name &lt;placement&gt;-canary (its own Deployment, Service and
+    /// pods, so the SLI queries tell the variants apart by pod name) with the target image and model, at a fixed replica count.
+    /// </summary>
+    public static PlacementManifest Canary(Placement placement, NodePool pool, Domain.Rollouts.Rollout rollout, string workloadTokenEndpoint) =>
+        For(placement, pool, workloadTokenEndpoint) with
+        {
+            Name = Domain.Rollouts.Rollout.CanaryName(placement.Name),
+            Image = rollout.Target.Image,
+            Replicas = rollout.CanaryReplicas,
+            ModelPull = rollout.Target.ModelDigest is null ? null : new ModelPullWiring(rollout.Target.ModelDigest, workloadTokenEndpoint, WorkloadTokenAudience),
+            Scaling = null,
+        };
+
     /// <summary>The autoscaler of an inference placement with room between its bounds: CPU utilisation unless it asked otherwise.</summary>
     private static PlacementScaling? Scaling(Placement placement)
     {

@@ -34,11 +34,8 @@ public sealed class CostSliReader(IUsageSlices usage, PriceBookService priceBook
         var slices = await usage.SlicesAsync([.. slos.Select(s => s.TenantId).Distinct()], [.. slos.Select(s => s.Placement).Distinct()],
             start, end, Slice, cancellationToken);
         var schedule = await priceBook.ScheduleAsync(cancellationToken);
-        var perSlice = Pricing.Price(slices, schedule)
-            .GroupBy(p => (p.Usage.TenantId, p.Usage.Subject, p.Usage.Hour))
-            .Select(g => (g.Key, Cost: g.Sum(p => p.Cost), Inferences: g.Where(p => p.Usage.Meter == Meters.Inferences).Sum(p => p.Usage.Quantity)))
-            .Where(s => s.Inferences > 0)
-            .ToLookup(s => (s.Key.TenantId, s.Key.Subject), s => (Start: s.Key.Hour, PerThousand: s.Cost / s.Inferences * 1000m));
+        var perSlice = PerThousandInferences(slices, schedule, u => (u.TenantId, u.Subject, u.Hour))
+            .ToLookup(s => (s.Key.TenantId, s.Key.Subject), s => (Start: s.Key.Hour, s.PerThousand));
 
         var readings = new Dictionary<Guid, SliReading>();
         foreach (var slo in slos)
@@ -60,4 +57,17 @@ public sealed class CostSliReader(IUsageSlices usage, PriceBookService priceBook
 
         return readings;
     }
+
+    /// <summary>
+    /// Usage priced as billing prices it, summed per <paramref name="key"/>: all of a group's cost over its inferences,
+    /// per 1,000. Groups without inferences have no such cost and are left out. The cost SLI and the rollout cost gate
+    /// (key: the usage's variant) both read it from here.
+    /// </summary>
+    public static IEnumerable<(TKey Key, decimal PerThousand)> PerThousandInferences<TKey>(IEnumerable<UsageAggregate> usage, PriceSchedule schedule,
+        Func<UsageAggregate, TKey> key) =>
+        Pricing.Price(usage, schedule)
+            .GroupBy(p => key(p.Usage))
+            .Select(g => (g.Key, Cost: g.Sum(p => p.Cost), Inferences: g.Where(p => p.Usage.Meter == Meters.Inferences).Sum(p => p.Usage.Quantity)))
+            .Where(s => s.Inferences > 0)
+            .Select(s => (s.Key, s.Cost / s.Inferences * 1000m));
 }

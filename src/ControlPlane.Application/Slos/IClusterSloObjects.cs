@@ -6,14 +6,22 @@ namespace ControlPlane.Application.Slos;
 /// <param name="Slo">The SLO's name; the object is named slo-&lt;name&gt;.</param>
 public sealed record SloRuleManifest(string Tenant, string Placement, string Slo, IReadOnlyList<PrometheusRuleGroup> Groups);
 
-/// <summary>One weighted backend of a placement's traffic split: the Service of a placement of the same tenant.</summary>
-public sealed record TrafficBackend(string Placement, int Weight);
+/// <summary>One weighted backend of a placement's traffic split: a Service in the tenant's namespace (a placement's or a canary's).</summary>
+public sealed record TrafficBackend(string Service, int Weight);
+
+/// <summary>A copy of <paramref name="Percent"/>% of the requests sent to <paramref name="Service"/>, its responses discarded (RequestMirror).</summary>
+public sealed record TrafficMirror(string Service, int Percent);
+
+/// <summary>The Gateway an HTTPRoute attaches to (its parentRef).</summary>
+public sealed record GatewayParent(string Namespace, string Name);
 
 /// <summary>
-/// How a placement's traffic is split (a Gateway API HTTPRoute named after the placement, backend weights). No backends:
-/// no split, the route is removed. SLO fallbacks write it now; rollouts (canary weights, mirrors) will build on it.
+/// How a placement's traffic is split: a Gateway API HTTPRoute named after the placement, with backend weights (rollout
+/// canary, SLO fallback), an optional mirror (shadow rollout) and the cluster's Gateway as parent. No backends: the route
+/// is removed. Built by <see cref="TrafficSplits"/> only.
 /// </summary>
-public sealed record TrafficSplit(string Tenant, string Placement, IReadOnlyList<TrafficBackend> Backends);
+public sealed record TrafficSplit(string Tenant, string Placement, IReadOnlyList<TrafficBackend> Backends, TrafficMirror? Mirror = null,
+    GatewayParent? Gateway = null);
 
 /// <summary>The cluster objects SLOs own, behind a port (custom objects by server-side apply in Infrastructure).</summary>
 public interface IClusterSloObjects

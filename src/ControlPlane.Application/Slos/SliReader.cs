@@ -43,7 +43,7 @@ public sealed class SliReader(IPrometheusQueries prometheus)
                     foreach (var slo in members)
                     {
                         var own = byPlacement[(MetricsPresets.NamespaceOf(slo.Tenant), slo.Placement)].ToList();
-                        if (Ratio(slo, series, own) is { } ratio)
+                        if (Ratio(slo.Indicator, series, own) is { } ratio)
                         {
                             ratios[slo.Id][window] = ratio;
                         }
@@ -84,15 +84,16 @@ public sealed class SliReader(IPrometheusQueries prometheus)
         return $"label_replace({sum}, \"series\", \"{name}\", \"\", \"\")";
     }
 
-    private static string ByPlacement(string vector) =>
+    /// <summary>Adds the placement label recovered from each series' pod name (series of other pods get none).</summary>
+    internal static string ByPlacement(string vector) =>
         $"label_replace({vector}, \"placement\", \"$1\", \"pod\", \"{MetricsPresets.PlacementFromPod}\")";
 
-    /// <summary>The error ratio from one placement's samples; null when it served no requests in the window.</summary>
-    private static double? Ratio(Slo slo, PresetSeries series, List<PrometheusSample> samples)
+    /// <summary>The error ratio from one placement's samples of the query for <paramref name="indicator"/>; null when it served no requests in the window.</summary>
+    internal static double? Ratio(SloIndicator indicator, PresetSeries series, IReadOnlyList<PrometheusSample> samples)
     {
-        if (slo.Indicator.Kind == SloIndicatorKind.Latency)
+        if (indicator.Kind == SloIndicatorKind.Latency)
         {
-            var threshold = slo.Indicator.ThresholdSeconds!.Value * series.SecondsToLe;
+            var threshold = indicator.ThresholdSeconds!.Value * series.SecondsToLe;
             var all = samples.FirstOrDefault(s => Label(s, "le") == "+Inf")?.Value;
             var good = samples.FirstOrDefault(s => double.TryParse(Label(s, "le"), NumberStyles.Float, CultureInfo.InvariantCulture, out var le)
                 && Math.Abs(le - threshold) <= 1e-9 * Math.Max(1, threshold))?.Value;
@@ -104,5 +105,5 @@ public sealed class SliReader(IPrometheusQueries prometheus)
         return total is > 0 ? Math.Clamp(errors / total.Value, 0, 1) : null;
     }
 
-    private static string Label(PrometheusSample sample, string name) => sample.Labels.TryGetValue(name, out var value) ? value : "";
+    internal static string Label(PrometheusSample sample, string name) => sample.Labels.TryGetValue(name, out var value) ? value : "";
 }

@@ -37,7 +37,9 @@ public sealed class SloClusterReconciler(IControlPlaneDb db, IClusterSloObjects 
             }
             else
             {
-                await objects.ApplyTrafficSplitAsync(connections.For(cluster), SplitOf(placement, slos), cancellationToken);
+                var rollout = await db.Rollouts.AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.PlacementId == placement.Id && Domain.Rollouts.RolloutPhases.Active.Contains(r.Phase), cancellationToken);
+                await objects.ApplyTrafficSplitAsync(connections.For(cluster), TrafficSplits.Of(placement, cluster, slos, rollout), cancellationToken);
             }
 
             return new ReconcileOutcome.Done();
@@ -48,17 +50,5 @@ public sealed class SloClusterReconciler(IControlPlaneDb db, IClusterSloObjects 
                 placement.Tenant, placement.Name, ex.Message);
             return new ReconcileOutcome.RetryLater(ex.Message);
         }
-    }
-
-    /// <summary>The largest fallback in force among the placement's SLOs takes its weight; the placement keeps the rest.</summary>
-    internal static TrafficSplit SplitOf(Placement placement, IEnumerable<Slo> slos)
-    {
-        var fallback = slos.Where(s => !PlacementPhases.Finished.Contains(placement.Phase) && placement.Phase != PlacementPhase.Terminating)
-            .SelectMany(s => s.Remediation.Where(r => r.Action == RemediationAction.Fallback && s.Active(RemediationAction.Fallback) is not null))
-            .OrderByDescending(r => r.Weight).FirstOrDefault();
-        return fallback is null
-            ? new TrafficSplit(placement.Tenant, placement.Name, [])
-            : new TrafficSplit(placement.Tenant, placement.Name,
-                [new TrafficBackend(placement.Name, 100 - fallback.Weight!.Value), new TrafficBackend(fallback.Placement!, fallback.Weight.Value)]);
     }
 }

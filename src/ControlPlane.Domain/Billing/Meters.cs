@@ -35,6 +35,9 @@ public static class UsageDimensions
     public const string MigProfile = "migProfile";
     public const string Model = "model";
 
+    /// <summary>Which variant of a placement under rollout the usage belongs to: stable or canary (the cost gate compares them).</summary>
+    public const string Variant = "variant";
+
     public const int MaxCount = 16;
     public const int MaxLength = 128;
 

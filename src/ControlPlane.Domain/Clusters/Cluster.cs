@@ -31,6 +31,10 @@ public sealed class Cluster
     /// <summary>The bearer token for <see cref="PrometheusUrl"/>, encrypted like the cluster's credentials; null when none is needed.</summary>
     public byte[]? EncryptedPrometheusToken { get; private set; }
 
+    /// <summary>The Gateway (Gateway API) the placements' HTTPRoutes attach to, as namespace and name; null when none is registered.</summary>
+    public string? GatewayNamespace { get; private set; }
+    public string? GatewayName { get; private set; }
+
     /// <summary>Physical isolation: only this tenant's placements land here.</summary>
     public string? DedicatedTenant { get; private set; }
     public bool Reachable { get; private set; }
@@ -71,6 +75,14 @@ public sealed class Cluster
     {
         PrometheusUrl = url;
         EncryptedPrometheusToken = url is null ? null : encryptedToken;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Registers (or, with null, removes) the Gateway that HTTPRoutes of placements on this cluster attach to.</summary>
+    public void UseGateway(string? ns, string? name, DateTimeOffset now)
+    {
+        GatewayNamespace = name is null ? null : ns;
+        GatewayName = name;
         UpdatedAt = now;
     }
 

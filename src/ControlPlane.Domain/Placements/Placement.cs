@@ -143,6 +143,16 @@ public sealed class Placement
         return ReservedUnits - before;
     }
 
+    /// <summary>A promoted rollout's target becomes what the stable Deployment runs (the model's lineage follows the version).</summary>
+    public void Retarget(string image, ResolvedModel? model, DateTimeOffset now)
+    {
+        Image = image;
+        ModelName = model?.Name ?? ModelName;
+        ModelVersion = model?.Version ?? ModelVersion;
+        ModelDigest = model?.Digest ?? ModelDigest;
+        UpdatedAt = now;
+    }
+
     /// <summary>Moves to <paramref name="phase"/>; returns the transition to record, or null when nothing changed.</summary>
     public PlacementTransition? MoveTo(PlacementPhase phase, DateTimeOffset now, string? message = null)
     {

@@ -14,6 +14,9 @@ public enum ReconcileAction
 
     /// <summary>Make the placement's HTTPRoute match its traffic split (an SLO's fallback remediation), or delete it.</summary>
     SyncTraffic,
+
+    /// <summary>Make the canary Deployment and Service and the HTTPRoute match the placement's rollout (removed once it ended).</summary>
+    SyncRollout,
 }
 
 /// <summary>

@@ -27,11 +27,20 @@ internal static class SloObjectManifests
         new PrometheusRuleSpec([.. rule.Groups.Select(g => new RuleGroupSpec(g.Name, g.Interval,
             [.. g.Rules.Select(r => new RuleSpec(r.Record, r.Alert, r.Expr, r.Labels, r.Annotations))]))]));
 
-    /// <summary>The placement's HTTPRoute: weighted backends, each a placement's Service on its port.</summary>
+    /// <summary>
+    /// The placement's HTTPRoute: weighted backends, each a Service on its port; a shadow's RequestMirror filter; the
+    /// cluster's Gateway as parent when one is registered.
+    /// </summary>
     public static CustomObject<HttpRouteSpec> HttpRoute(TrafficSplit split) => new(
         $"{GatewayGroup}/{GatewayVersion}", "HTTPRoute",
         Metadata(split.Tenant, split.Placement, split.Placement, []),
-        new HttpRouteSpec([new HttpRouteRule([.. split.Backends.Select(b => new BackendRef(b.Placement, ManifestRenderer.ServicePort, b.Weight))])]));
+        new HttpRouteSpec(
+            split.Gateway is { } gateway ? [new ParentRef(GatewayGroup, "Gateway", gateway.Namespace, gateway.Name)] : null,
+            [new HttpRouteRule(
+                split.Mirror is { } mirror
+                    ? [new HttpRouteFilter("RequestMirror", new RequestMirror(new MirrorBackendRef(mirror.Service, ManifestRenderer.ServicePort), mirror.Percent))]
+                    : null,
+                [.. split.Backends.Select(b => new BackendRef(b.Service, ManifestRenderer.ServicePort, b.Weight))])]));
 
     private static ObjectMeta Metadata(string tenant, string name, string placement, Dictionary<string, string> extraLabels)
     {
@@ -68,9 +77,32 @@ internal sealed record RuleSpec(
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
     [property: JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Annotations);
 
-internal sealed record HttpRouteSpec([property: JsonPropertyName("rules")] IReadOnlyList<HttpRouteRule> Rules);
+internal sealed record HttpRouteSpec(
+    [property: JsonPropertyName("parentRefs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ParentRef>? ParentRefs,
+    [property: JsonPropertyName("rules")] IReadOnlyList<HttpRouteRule> Rules);
 
-internal sealed record HttpRouteRule([property: JsonPropertyName("backendRefs")] IReadOnlyList<BackendRef> BackendRefs);
+internal sealed record ParentRef(
+    [property: JsonPropertyName("group")] string Group,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("namespace")] string Namespace,
+    [property: JsonPropertyName("name")] string Name);
+
+internal sealed record HttpRouteRule(
+    [property: JsonPropertyName("filters"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HttpRouteFilter>? Filters,
+    [property: JsonPropertyName("backendRefs")] IReadOnlyList<BackendRef> BackendRefs);
+
+internal sealed record HttpRouteFilter(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("requestMirror")] RequestMirror RequestMirror);
+
+/// <summary>Gateway API v1 HTTPRequestMirrorFilter: where to copy requests, and which share of them (percent, 0 to 100).</summary>
+internal sealed record RequestMirror(
+    [property: JsonPropertyName("backendRef")] MirrorBackendRef BackendRef,
+    [property: JsonPropertyName("percent")] int Percent);
+
+internal sealed record MirrorBackendRef(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("port")] int Port);
 
 internal sealed record BackendRef(
     [property: JsonPropertyName("name")] string Name,

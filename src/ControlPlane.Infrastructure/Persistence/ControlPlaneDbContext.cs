@@ -39,6 +39,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
     public DbSet<Slo> Slos => Set<Slo>();
     public DbSet<SloEvaluation> SloEvaluations => Set<SloEvaluation>();
+    public DbSet<Domain.Rollouts.Rollout> Rollouts => Set<Domain.Rollouts.Rollout>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();

@@ -67,9 +67,14 @@ internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<Rec
         ReconcileOutcome outcome;
         try
         {
-            outcome = request.Action is ReconcileAction.SyncSloRules or ReconcileAction.SyncTraffic
-                ? await scope.ServiceProvider.GetRequiredService<SloClusterReconciler>().ProcessAsync(request, cancellationToken)
-                : await scope.ServiceProvider.GetRequiredService<PlacementReconciler>().ProcessAsync(request, cancellationToken);
+            outcome = request.Action switch
+            {
+                ReconcileAction.SyncSloRules or ReconcileAction.SyncTraffic =>
+                    await scope.ServiceProvider.GetRequiredService<SloClusterReconciler>().ProcessAsync(request, cancellationToken),
+                ReconcileAction.SyncRollout =>
+                    await scope.ServiceProvider.GetRequiredService<Application.Rollouts.RolloutClusterReconciler>().ProcessAsync(request, cancellationToken),
+                _ => await scope.ServiceProvider.GetRequiredService<PlacementReconciler>().ProcessAsync(request, cancellationToken),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -38,6 +38,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["alias"] = "production",
         ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "hostile-slo",
+        ["rollout"] = "1",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -199,6 +200,9 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         await client.WaitForPlacementAsync(Tenant, "hostile-llm", p => emulator.Get("apps/v1", "deployments", "t-" + Tenant, "hostile-llm") is not null);
         emulator.MarkReady(Tenant, "hostile-llm", 1);
         await client.WaitForPlacementAsync(Tenant, "hostile-llm", p => p.Phase() == "running");
+        // A rollout that holds its first step (no Prometheus on this cluster: every run is inconclusive, nothing is written).
+        await (await client.PostAsJsonAsync($"/v1/tenants/{Tenant}/placements/hostile-llm/rollouts", RolloutWorld.Canary("img:2", "1h", 0, 50)))
+            .ExpectAsync(HttpStatusCode.Created);
         await (await op.PostAsJsonAsync("/v1/usage-events:batch", new
         {
             tenant = Tenant,

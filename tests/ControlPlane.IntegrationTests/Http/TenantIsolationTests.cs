@@ -31,6 +31,7 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["alias"] = "production",
         ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "victim-slo",
+        ["rollout"] = "1",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -95,6 +96,8 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         {
             name = "victim-llm", kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },
         })).ExpectAsync(HttpStatusCode.Created);
+        await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/placements/victim-llm/rollouts", RolloutWorld.Canary("img:2", "1h", 0, 50)))
+            .ExpectAsync(HttpStatusCode.Created);
         await app.SetQuotaAsync(Victim, "storage.bytes", 1_000_000);
         await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/models", new { name = "victim-model" })).ExpectAsync(HttpStatusCode.Created);
         await op.PublishAsync(Victim, "victim-model", [1, 2, 3, 4]);

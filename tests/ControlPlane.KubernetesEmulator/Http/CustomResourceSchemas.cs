@@ -88,6 +88,7 @@ internal static partial class CustomResourceSchemas
             if (Object(parent, $"spec.parentRefs[{p}]", ["group", "kind", "namespace", "name", "sectionName", "port"], errors))
             {
                 RequiredString(parent!["name"], $"spec.parentRefs[{p}].name", errors);
+                OptionalString(parent["namespace"], $"spec.parentRefs[{p}].namespace", errors);
             }
         }
 
@@ -99,7 +100,12 @@ internal static partial class CustomResourceSchemas
                 continue;
             }
 
-            foreach (var (backend, b) in Items(rule!["backendRefs"], path + ".backendRefs", errors, optional: true))
+            foreach (var (filter, f) in Items(rule!["filters"], path + ".filters", errors, optional: true))
+            {
+                HttpRouteFilter(filter, $"{path}.filters[{f}]", errors);
+            }
+
+            foreach (var (backend, b) in Items(rule["backendRefs"], path + ".backendRefs", errors, optional: true))
             {
                 var backendPath = $"{path}.backendRefs[{b}]";
                 if (!Object(backend, backendPath, ["group", "kind", "name", "namespace", "port", "weight", "filters"], errors))
@@ -116,6 +122,60 @@ internal static partial class CustomResourceSchemas
             {
                 errors.Add((path + ".backendRefs", "Too many: must have at most 16 items"));
             }
+        }
+    }
+
+    private static readonly string[] FilterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect", "URLRewrite", "ExtensionRef"];
+
+    /// <summary>
+    /// An HTTPRoute filter (Gateway API v1): a known type, and exactly the field its type names (the CRD's CEL rules).
+    /// Of the filter types only RequestMirror is checked in depth: backendRef (name, port for a Service) and percent 0–100
+    /// or fraction, not both.
+    /// </summary>
+    private static void HttpRouteFilter(JsonNode? filter, string path, List<(string, string)> errors)
+    {
+        string[] fields = ["requestHeaderModifier", "responseHeaderModifier", "requestMirror", "requestRedirect", "urlRewrite", "extensionRef"];
+        if (!Object(filter, path, ["type", .. fields], errors))
+        {
+            return;
+        }
+
+        var type = filter!["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? (string?)t : null;
+        if (type is null || !FilterTypes.Contains(type, StringComparer.Ordinal))
+        {
+            errors.Add((path + ".type", $"Unsupported value: {filter["type"]?.ToJsonString() ?? "null"}: supported values: {string.Join(", ", FilterTypes)}"));
+            return;
+        }
+
+        var own = fields[Array.IndexOf(FilterTypes, type)];
+        foreach (var field in fields.Where(f => filter[f] is not null && f != own))
+        {
+            errors.Add((path, $"Invalid value: {field} must not be set for type {type}"));
+        }
+
+        if (filter[own] is null)
+        {
+            errors.Add((path + "." + own, $"Required value: {own} must be set for type {type}"));
+            return;
+        }
+
+        if (type != "RequestMirror" || !Object(filter[own], path + ".requestMirror", ["backendRef", "percent", "fraction"], errors))
+        {
+            return;
+        }
+
+        var mirror = filter[own]!;
+        var backendPath = path + ".requestMirror.backendRef";
+        if (Object(mirror["backendRef"], backendPath, ["group", "kind", "name", "namespace", "port"], errors))
+        {
+            RequiredString(mirror["backendRef"]!["name"], backendPath + ".name", errors);
+            Integer(mirror["backendRef"]!["port"], backendPath + ".port", 1, 65535, required: (string?)mirror["backendRef"]!["kind"] is null or "Service", errors);
+        }
+
+        Integer(mirror["percent"], path + ".requestMirror.percent", 0, 100, required: false, errors);
+        if (mirror["percent"] is not null && mirror["fraction"] is not null)
+        {
+            errors.Add((path + ".requestMirror", "Invalid value: only one of percent or fraction may be specified"));
         }
     }
 

@@ -16,6 +16,8 @@ internal sealed class ClusterConfiguration : IEntityTypeConfiguration<Cluster>
         builder.Property(c => c.ApiServerUrl).HasMaxLength(2000);
         builder.Property(c => c.ServiceAccountIssuer).HasMaxLength(2000);
         builder.Property(c => c.PrometheusUrl).HasMaxLength(2000);
+        builder.Property(c => c.GatewayNamespace).HasMaxLength(ResourceName.MaxLength);
+        builder.Property(c => c.GatewayName).HasMaxLength(ResourceName.MaxLength);
 
         // Token exchange maps a token's issuer to exactly one cluster.
         builder.HasIndex(c => c.ServiceAccountIssuer).IsUnique().HasFilter("service_account_issuer IS NOT NULL");

@@ -20,7 +20,7 @@ internal static class ModelsApi
             .WithName("GetModel").WithSummary("Get a model").WithDescription("With its latest version number and an ETag.");
         models.MapPatch("/{model}", Update).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("UpdateModel").WithSummary("Update a model").WithDescription("Description, task and labels; versions never change. Honours If-Match.");
-        models.MapDelete("/{model}", Delete).AllowTenantRole(ServiceAccountRole.TenantAdmin)
+        models.MapDelete("/{model}", Delete).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.TenantAdmin)
             .WithName("DeleteModel").WithSummary("Delete a model")
             .WithDescription("Tenant admins. Removes its versions and aliases and gives back their storage.bytes. "
                 + "Refused with 409 model-in-use, naming them, while a live placement serves any of its versions.");
@@ -35,13 +35,13 @@ internal static class ModelsApi
         versions.MapGet("/{version}", GetVersion).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetModelVersion").WithSummary("Get a version")
             .WithDescription("By number (3) or digest (sha256:…). Versions are immutable.");
-        versions.MapDelete("/{version}", DeleteVersion).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapDelete("/{version}", DeleteVersion).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("DeleteModelVersion").WithSummary("Delete a version")
             .WithDescription("Refused with 409 while an alias points at it or a live placement serves it. Gives back its storage.bytes.");
-        versions.MapPost("/{version}:finalize", FinalizeVersion).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/{version}:finalize", FinalizeVersion).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("FinalizeModelVersion").WithSummary("Verify an uploaded artifact")
             .WithDescription("Streams the stored object through SHA-256 and checks its size: ready, or failed with the reason. 409 before the upload.");
-        versions.MapPost("/{version}:pull-credentials", PullCredentials).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/{version}:pull-credentials", PullCredentials).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreatePullCredentials").WithSummary("Get credentials to pull one version")
             .WithDescription("A JWT (audience model-store, tenant and digest claims; 10 minutes by default) and a presigned GET URL that expires no later "
                 + "(expiresAt is the earlier of the two). Pods exchange their service-account token at /connect/token instead (RFC 8693).");
@@ -51,7 +51,7 @@ internal static class ModelsApi
                 + "placements that serve it (servedBy).");
 
         var aliases = models.MapGroup("/{model}/aliases");
-        aliases.MapPut("/{alias}", SetAlias).AllowTenantRole(ServiceAccountRole.Developer)
+        aliases.MapPut("/{alias}", SetAlias).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("SetModelAlias").WithSummary("Point an alias at a version")
             .WithDescription("Aliases are the only mutable pointers; every move is audited. Honours If-Match.");
         aliases.MapGet("/{alias}", GetAlias).AllowTenantRole(ServiceAccountRole.Viewer)

@@ -31,6 +31,8 @@ internal static class ServiceSetup
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Numbers are JSON numbers: the web default also reads "8" as 8, which documents every integer as "integer or string".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();

@@ -11,6 +11,7 @@ internal static class OpenApiSetup
             options.AddDocumentTransformer<ClientCredentialsSecurityTransformer>();
             options.AddDocumentTransformer<ProblemComponents>();
             options.AddOperationTransformer<ProtocolHeadersTransformer>();
+            options.AddOperationTransformer<RequestExamples>();
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
             options.AddSchemaTransformer<WireBoundsTransformer>();
         });

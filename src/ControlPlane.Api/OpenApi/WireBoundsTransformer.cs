@@ -77,6 +77,7 @@ internal sealed class WireBoundsTransformer : IOpenApiSchemaTransformer
         if (type.HasFlag(JsonSchemaType.Object) && schema.AdditionalProperties is not null)
         {
             schema.MaxProperties ??= declaredEntries ?? InputShape.MaxItems;
+            schema.MaxLength = null; // the framework writes a map's [MaxLength] as maxLength, which bounds only strings
         }
 
         // Items and map values are schemas of their own that no property describes: bound them here.

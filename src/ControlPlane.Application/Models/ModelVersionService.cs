@@ -82,7 +82,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var pending = await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
         if (pending.State != ModelVersionState.PendingUpload)
         {
-            throw new ConflictException("version-not-pending", $"Version {pending.Number} is already {Wire(pending.State)}.");
+            throw new ConflictException("version-not-pending", $"Version {pending.Number} is already {WireNames.Of(pending.State)}.");
         }
 
         // Hash outside any transaction: a large artifact takes seconds, and no row should stay locked meanwhile.
@@ -105,7 +105,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             }
 
             audit.Record("model-version.finalize", VersionTarget(tenantName, modelName, target.Number), tenantName,
-                new Dictionary<string, string> { ["state"] = Wire(target.State) });
+                new Dictionary<string, string> { ["state"] = WireNames.Of(target.State) });
             await db.SaveChangesAsync(cancellationToken);
             return ToResponse(target, modelName, null);
         }, cancellationToken);
@@ -158,7 +158,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             ?? await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
         if (found.State != ModelVersionState.Ready)
         {
-            throw new ConflictException("version-not-ready", $"Version {found.Number} is {Wire(found.State)}; only a ready version can be pulled.");
+            throw new ConflictException("version-not-ready", $"Version {found.Number} is {WireNames.Of(found.State)}; only a ready version can be pulled.");
         }
 
         var lifetime = options.Value.PullCredentialLifetime;
@@ -250,7 +250,6 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     internal static string VersionTarget(string tenant, string model, int number) =>
         $"{ModelService.Target(tenant, model)}/versions/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    private static string Wire(ModelVersionState state) => JsonNamingPolicy.KebabCaseLower.ConvertName(state.ToString());
 
     internal ModelVersionResponse ToResponse(ModelVersion v, string modelName, PresignedUrl? upload) => new(
         modelName, v.Number, v.Digest, v.SizeBytes, v.Format, v.Quantization,

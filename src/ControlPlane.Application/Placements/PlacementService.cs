@@ -5,6 +5,7 @@ using ControlPlane.Application.Common;
 using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Scheduling;
 using Microsoft.EntityFrameworkCore;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Placements;
 
@@ -71,7 +72,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
 
             if (placement.Phase is not (PlacementPhase.Pending or PlacementPhase.Applying or PlacementPhase.Running or PlacementPhase.Degraded))
             {
-                throw new ConflictException("placement-not-active", $"Placement '{name}' is {placement.Phase.ToString().ToLowerInvariant()}; only an active placement can be rescaled.");
+                throw new ConflictException("placement-not-active", $"Placement '{name}' is {WireNames.Of(placement.Phase)}; only an active placement can be rescaled.");
             }
 
             var now = clock.GetUtcNow();

@@ -17,14 +17,14 @@ internal static class BillingApi
             .WithDescription("Operators only. Appends an immutable version effective from a whole hour that is not in the past (only the first "
                 + "version may be backdated) and after every closed month: a price change never rewrites the past. One currency for all versions. "
                 + "A usage is priced by the version in force at its hour; within it the matching price with the most dimensions wins, then the first listed.");
-        prices.MapGet("/", GetPriceBook)
+        prices.MapGet("/", GetPriceBook).Refuses(StatusCodes.Status404NotFound)
             .WithName("GetPriceBook").WithSummary("Get the price book in force")
             .WithDescription("The version in force now, or at ?at=<RFC 3339 time>.");
         prices.MapGet("/versions", PriceBookHistory)
             .WithName("ListPriceBookVersions").WithSummary("List every price-book version")
             .WithDescription("Oldest first, each with the time the next one took over.");
 
-        v1.MapPost("/usage-events:batch", Ingest).WithTags("Billing").RequireAuthorization(AuthorizationSetup.UsageWriterPolicy)
+        v1.MapPost("/usage-events:batch", Ingest).Refuses(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge).WithTags("Billing").RequireAuthorization(AuthorizationSetup.UsageWriterPolicy)
             .WithName("IngestUsageEvents").WithSummary("Post a batch of usage events")
             .WithDescription($"Up to {BillingOptions.MaxBatchSize} CloudEvents-shaped events (more: 413). Tenant service accounts (developer or above) "
                 + "post for their own tenant; operators name the tenant. Idempotent by (tenant, source, id): a re-sent event counts as a duplicate, "

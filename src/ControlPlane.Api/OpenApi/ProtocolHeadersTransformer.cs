@@ -20,6 +20,7 @@ internal sealed class ProtocolHeadersTransformer : IOpenApiOperationTransformer
         [404] = "Not found, or not visible to the caller (another tenant's resources look exactly like missing ones).",
         [409] = "Conflicts with the current state (e.g. it already exists, the tenant is suspended, or the same Idempotency-Key is in flight).",
         [412] = "If-Match does not match the resource's current ETag.",
+        [413] = "The request holds more than the operation takes at once (e.g. a batch above its maximum size).",
         [422] = "The request is valid but cannot be satisfied as asked (or its Idempotency-Key was used with another body).",
         [429] = "Rate limit exceeded: retry after Retry-After seconds.",
         [503] = "The database is temporarily unavailable: retry after Retry-After seconds (a creating POST with the same Idempotency-Key).",

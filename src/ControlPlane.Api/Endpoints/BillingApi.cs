@@ -12,19 +12,19 @@ internal static class BillingApi
     public static void MapBillingApi(this RouteGroupBuilder v1)
     {
         var prices = v1.MapGroup("/price-book").WithTags("Billing");
-        prices.MapPut("/", PutPriceBook).RequireAuthorization(AuthorizationSetup.OperatorPolicy)
+        prices.MapPut("/", PutPriceBook).Refuses(StatusCodes.Status409Conflict).RequireAuthorization(AuthorizationSetup.OperatorPolicy)
             .WithName("PutPriceBook").WithSummary("Publish a new price-book version")
             .WithDescription("Operators only. Appends an immutable version effective from a whole hour that is not in the past (only the first "
                 + "version may be backdated) and after every closed month: a price change never rewrites the past. One currency for all versions. "
                 + "A usage is priced by the version in force at its hour; within it the matching price with the most dimensions wins, then the first listed.");
-        prices.MapGet("/", GetPriceBook)
+        prices.MapGet("/", GetPriceBook).Refuses(StatusCodes.Status404NotFound)
             .WithName("GetPriceBook").WithSummary("Get the price book in force")
             .WithDescription("The version in force now, or at ?at=<RFC 3339 time>.");
         prices.MapGet("/versions", PriceBookHistory)
             .WithName("ListPriceBookVersions").WithSummary("List every price-book version")
             .WithDescription("Oldest first, each with the time the next one took over.");
 
-        v1.MapPost("/usage-events:batch", Ingest).WithTags("Billing").RequireAuthorization(AuthorizationSetup.UsageWriterPolicy)
+        v1.MapPost("/usage-events:batch", Ingest).Refuses(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge).WithTags("Billing").RequireAuthorization(AuthorizationSetup.UsageWriterPolicy)
             .WithName("IngestUsageEvents").WithSummary("Post a batch of usage events")
             .WithDescription($"Up to {BillingOptions.MaxBatchSize} CloudEvents-shaped events (more: 413). Tenant service accounts (developer or above) "
                 + "post for their own tenant; operators name the tenant. Idempotent by (tenant, source, id): a re-sent event counts as a duplicate, "
@@ -50,11 +50,11 @@ internal static class BillingApi
             .WithName("GetStatement").WithSummary("Get a monthly statement")
             .WithDescription("month is yyyy-MM. Line items per meter × dimensions × price period. ?format=focus-csv answers FinOps FOCUS 1.1 CSV.")
             .Produces<string>(StatusCodes.Status200OK, FocusExport.ContentType);
-        tenant.MapPost("/statements/{month}:close", Close).OperatorOnly()
+        tenant.MapPost("/statements/{month}:close", Close).Refuses(StatusCodes.Status409Conflict).OperatorOnly()
             .WithName("CloseStatement").WithSummary("Close a month")
             .WithDescription("Operators only. Recomputes the ended month from the raw events and stores it; it never changes again and later "
                 + "events in it are refused. Months also close by themselves after Billing:StatementGracePeriod.");
-        tenant.MapPost("/statements/{month}:verify", Verify).AllowTenantRole(ServiceAccountRole.Viewer)
+        tenant.MapPost("/statements/{month}:verify", Verify).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("VerifyStatement").WithSummary("Recompute a statement from the raw events")
             .WithDescription("Recomputes the month from every raw usage event and the prices in force, and compares it line by line with the "
                 + "stored (closed) or live (open) statement.");

@@ -18,10 +18,10 @@ internal static class ClustersApi
             .WithName("ListClusters").WithSummary("List clusters").WithDescription("Operators only. Sorted by name; cursor-paginated.");
         clusters.MapGet("/{cluster}", Get)
             .WithName("GetCluster").WithSummary("Get a cluster").WithDescription("Operators only. Region, dedication, reachability and last capacity sync.");
-        clusters.MapPatch("/{cluster}", Update)
+        clusters.MapPatch("/{cluster}", Update).Refuses(StatusCodes.Status409Conflict)
             .WithName("UpdateCluster").WithSummary("Update a cluster")
             .WithDescription("Operators only. New credentials replace the old ones. Honours If-Match.");
-        clusters.MapDelete("/{cluster}", Delete)
+        clusters.MapDelete("/{cluster}", Delete).Refuses(StatusCodes.Status409Conflict)
             .WithName("DeleteCluster").WithSummary("Delete a cluster").WithDescription("Operators only. Refused with 409 while it has node pools.");
         clusters.MapPost("/{cluster}/sync", Sync)
             .WithName("SyncCluster").WithSummary("Sync node-pool capacity from the cluster's Nodes")

@@ -20,7 +20,7 @@ internal static class ModelsApi
             .WithName("GetModel").WithSummary("Get a model").WithDescription("With its latest version number and an ETag.");
         models.MapPatch("/{model}", Update).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("UpdateModel").WithSummary("Update a model").WithDescription("Description, task and labels; versions never change. Honours If-Match.");
-        models.MapDelete("/{model}", Delete).AllowTenantRole(ServiceAccountRole.TenantAdmin)
+        models.MapDelete("/{model}", Delete).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.TenantAdmin)
             .WithName("DeleteModel").WithSummary("Delete a model")
             .WithDescription("Tenant admins. Removes its versions and aliases and gives back their storage.bytes. "
                 + "Refused with 409 model-in-use, naming them, while a live placement serves any of its versions.");
@@ -37,20 +37,20 @@ internal static class ModelsApi
         versions.MapGet("/{version}", GetVersion).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetModelVersion").WithSummary("Get a version")
             .WithDescription("By number (3) or digest (sha256:…). Versions are immutable. A pending version comes with a fresh upload plan.");
-        versions.MapDelete("/{version}", DeleteVersion).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapDelete("/{version}", DeleteVersion).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("DeleteModelVersion").WithSummary("Delete a version")
             .WithDescription("Refused with 409 while an alias points at it or a live placement serves it. Gives back its storage.bytes.");
-        versions.MapPost("/{version}:finalize", FinalizeVersion).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/{version}:finalize", FinalizeVersion).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("FinalizeModelVersion").WithSummary("Verify the uploaded files")
             .WithDescription("Completes each multipart upload from the parts the store lists, streams every file through SHA-256 and checks its size "
                 + "and the manifest: ready, or failed naming each mismatching file. 409 artifact-not-uploaded (naming each file and its missing parts) "
                 + "while something is not uploaded; the version stays pending and finalize resumes where it stopped. A finished version answers with "
                 + "the same result again.");
-        versions.MapPost("/{version}/files/{path}:upload-parts", UploadParts).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/{version}/files/{path}:upload-parts", UploadParts).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreateModelFileUploadParts").WithSummary("Get fresh part URLs for a file's multipart upload")
             .WithDescription("For a failed or expired part: presigned PUT URLs for the part numbers asked. The file's path goes percent-encoded "
                 + "in the URL, '/' as %2F (weights%2Fmodel-00001-of-00002.safetensors).");
-        versions.MapPost("/{version}:pull-credentials", PullCredentials).AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/{version}:pull-credentials", PullCredentials).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreatePullCredentials").WithSummary("Get credentials to pull one version")
             .WithDescription("One JWT (audience model-store, tenant and digest claims; 10 minutes by default) and a presigned GET URL per file (files) "
                 + "that expires no later; presignedUrl repeats the URL of a one-file version. Pods exchange their service-account token at "
@@ -61,7 +61,7 @@ internal static class ModelsApi
                 + "placements that serve it (servedBy).");
 
         var aliases = models.MapGroup("/{model}/aliases");
-        aliases.MapPut("/{alias}", SetAlias).AllowTenantRole(ServiceAccountRole.Developer)
+        aliases.MapPut("/{alias}", SetAlias).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("SetModelAlias").WithSummary("Point an alias at a version")
             .WithDescription("Aliases are the only mutable pointers; every move is audited. Honours If-Match.");
         aliases.MapGet("/{alias}", GetAlias).AllowTenantRole(ServiceAccountRole.Viewer)

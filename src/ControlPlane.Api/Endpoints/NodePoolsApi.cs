@@ -18,10 +18,10 @@ internal static class NodePoolsApi
             .WithName("ListNodePools").WithSummary("List a cluster's node pools").WithDescription("Operators only. With capacity and reservations.");
         pools.MapGet("/{pool}", Get)
             .WithName("GetNodePool").WithSummary("Get a node pool").WithDescription("Operators only. With capacity and reservations.");
-        pools.MapPatch("/{pool}", Update)
+        pools.MapPatch("/{pool}", Update).Refuses(StatusCodes.Status409Conflict)
             .WithName("UpdateNodePool").WithSummary("Update a node pool")
             .WithDescription("Operators only. Capacity cannot shrink below what placements hold (409). Honours If-Match.");
-        pools.MapDelete("/{pool}", Delete)
+        pools.MapDelete("/{pool}", Delete).Refuses(StatusCodes.Status409Conflict)
             .WithName("DeleteNodePool").WithSummary("Delete a node pool").WithDescription("Operators only. Refused with 409 while placements use it.");
     }
 

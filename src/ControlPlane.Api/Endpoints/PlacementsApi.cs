@@ -18,7 +18,7 @@ internal static class PlacementsApi
             .WithName("CreatePlacement").WithSummary("Admit a GPU placement")
             .WithDescription("Developers and above. One transaction: quota check, explainable scheduling, capacity reservation, outbox. "
                 + "409 when not admissible now (quota, capacity), 422 when no pool could ever take it; both list every pool's reason.");
-        placements.MapPost("/placements:preview", Preview).AllowTenantRole(ServiceAccountRole.Viewer)
+        placements.MapPost("/placements:preview", Preview).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("PreviewPlacement").WithSummary("Preview an admission")
             .WithDescription("The same quota checks and scheduling decision as a create, without admitting anything.");
         placements.MapGet("/placements", List).AllowTenantRole(ServiceAccountRole.Viewer)
@@ -27,7 +27,7 @@ internal static class PlacementsApi
         placements.MapGet("/placements/{placement}", Get).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("GetPlacement").WithSummary("Get a placement")
             .WithDescription("Spec, where it runs and why (every pool's verdict), what the cluster reports, and each phase transition's time.");
-        placements.MapPatch("/placements/{placement}", Update).AllowTenantRole(ServiceAccountRole.Developer)
+        placements.MapPatch("/placements/{placement}", Update).Refuses(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("UpdatePlacement").WithSummary("Rescale a placement")
             .WithDescription("Changes the replica bounds; growing re-admits only the difference on the same pool. Honours If-Match.");
         placements.MapDelete("/placements/{placement}", Delete).AllowTenantRole(ServiceAccountRole.Developer)

@@ -25,14 +25,14 @@ internal static class TenantsApi
         tenants.MapPatch("/{tenant}", Update).OperatorOnly()
             .WithName("UpdateTenant").WithSummary("Update a tenant")
             .WithDescription("Operators only. Absent fields stay unchanged. Send If-Match with the ETag you read; a stale one gets 412.");
-        tenants.MapPost("/{tenant}:suspend", Suspend).OperatorOnly()
+        tenants.MapPost("/{tenant}:suspend", Suspend).Refuses(StatusCodes.Status409Conflict).OperatorOnly()
             .WithName("SuspendTenant").WithSummary("Suspend a tenant")
             .WithDescription("Operators only. A suspended tenant can read but not create; tokens issued to its principals before "
                 + "the suspension are refused within seconds (new tokens work, read-only).");
-        tenants.MapPost("/{tenant}:resume", Resume).OperatorOnly()
+        tenants.MapPost("/{tenant}:resume", Resume).Refuses(StatusCodes.Status409Conflict).OperatorOnly()
             .WithName("ResumeTenant").WithSummary("Resume a suspended tenant")
             .WithDescription("Operators only. The tenant becomes active again.");
-        tenants.MapDelete("/{tenant}", Delete).OperatorOnly()
+        tenants.MapDelete("/{tenant}", Delete).Refuses(StatusCodes.Status409Conflict).OperatorOnly()
             .WithName("DeleteTenant").WithSummary("Delete a tenant")
             .WithDescription("Operators only. Refused with 409 while the tenant still holds resources; its service accounts are deleted with it and their "
                 + "live tokens are refused within seconds.");

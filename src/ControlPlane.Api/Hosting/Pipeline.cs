@@ -4,7 +4,6 @@ using ControlPlane.Api.Identity;
 using ControlPlane.Api.OpenApi;
 using ControlPlane.Infrastructure.Identity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -20,6 +19,7 @@ internal static class Pipeline
         }
 
         app.UseRequestIdHeader();
+        app.UseRateLimitHeaders();
         app.UseSerilogRequestLogging(options =>
         {
             // This host's logger, not the static Log.Logger, which belongs to whichever host was built last.
@@ -45,7 +45,7 @@ internal static class Pipeline
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapTokenEndpoint();
 
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(TenantAccess.Filter).RefuseMalformedInput();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(TenantAccess.Filter).RefuseMalformedInput().DeclareCommonRefusals();
         v1.MapTenantsApi();
         v1.MapQuotasApi();
         v1.MapServiceAccountsApi();
@@ -80,16 +80,8 @@ internal static class Pipeline
                 return;
             }
 
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = 400, Type = ProblemTypes.HttpsRequired, Title = "HTTPS is required.",
-                    Detail = "Call this API over HTTPS (or through a trusted proxy that sets X-Forwarded-Proto: https).",
-                },
-            });
+            await Problems.WriteAsync(context, Problems.Create(400, ProblemTypes.HttpsRequired, "HTTPS is required.",
+                "Call this API over HTTPS (or through a trusted proxy that sets X-Forwarded-Proto: https)."));
         });
     }
 }

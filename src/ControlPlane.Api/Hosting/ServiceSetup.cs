@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using ControlPlane.Api.Http;
 using ControlPlane.Api.Identity;
@@ -12,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Api.Hosting;
 
@@ -29,8 +29,10 @@ internal static class ServiceSetup
         services.AddScoped<ICallerContext, HttpCallerContext>();
         services.ConfigureHttpJsonOptions(options =>
         {
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+            options.SerializerOptions.Converters.Add(WireNames.JsonConverter());
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Numbers are JSON numbers: the web default also reads "8" as 8, which documents every integer as "integer or string".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();

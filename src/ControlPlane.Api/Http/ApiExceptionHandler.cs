@@ -36,91 +36,36 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     private static ProblemDetails ToProblem(Exception exception, HttpRequest request) => exception switch
     {
-        ValidationFailedException e => new HttpValidationProblemDetails(e.Errors.ToDictionary())
-        {
-            Status = 400, Type = ProblemTypes.ValidationFailed, Title = "The request is invalid.", Detail = e.Message,
-        },
+        ValidationFailedException e => Problems.Invalid(e.Errors.ToDictionary(), e.Message),
         BadHttpRequestException { InnerException: JsonException json } => MalformedJson(json),
-        BadHttpRequestException e => new ProblemDetails
-        {
-            Status = e.StatusCode, Type = ProblemTypes.ForStatus(e.StatusCode), Title = "The request could not be read.", Detail = e.Message,
-        },
+        BadHttpRequestException e => Problems.Create(e.StatusCode, ProblemTypes.ForStatus(e.StatusCode), "The request could not be read.", e.Message),
         // A form the framework cannot decode (a %00 in a field of the token request): the client's fault, not ours.
-        InvalidDataException e when request.HasFormContentType => new ProblemDetails
-        {
-            Status = 400, Type = ProblemTypes.MalformedRequest, Title = "The request could not be read.", Detail = e.Message,
-        },
-        ResourceNotFoundException e => new ProblemDetails
-        {
-            Status = 404, Type = ProblemTypes.NotFound, Title = "Not found.", Detail = e.Message,
-        },
-        ForbiddenException e => new ProblemDetails
-        {
-            Status = 403, Type = ProblemTypes.Of(e.Code), Title = "Forbidden.", Detail = e.Message,
-        },
-        PreconditionFailedException or DbUpdateConcurrencyException => new ProblemDetails
-        {
-            Status = 412, Type = ProblemTypes.PreconditionFailed, Title = "The resource changed.",
-            Detail = exception is PreconditionFailedException ? exception.Message : "The resource was modified concurrently; read it again and retry.",
-        },
-        ConflictException e => WithExtensions(new ProblemDetails
-        {
-            Status = 409, Type = ProblemTypes.Of(e.Code), Title = "Conflict.", Detail = e.Message,
-        }, e.Extensions),
-        UnprocessableException e => WithExtensions(new ProblemDetails
-        {
-            Status = 422, Type = ProblemTypes.Of(e.Code), Title = "The request cannot be satisfied as asked.", Detail = e.Message,
-        }, e.Extensions),
-        DomainRuleViolation e => new ProblemDetails
-        {
-            Status = 409, Type = ProblemTypes.Of(e.Code), Title = "Conflict.", Detail = e.Message,
-        },
-        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => new ProblemDetails
-        {
-            Status = 409, Type = ProblemTypes.Of("already-exists"), Title = "Conflict.", Detail = "A resource with this name already exists.",
-        },
-        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } } => new ProblemDetails
-        {
-            Status = 409, Type = ProblemTypes.Of("resource-in-use"), Title = "Conflict.", Detail = "Other resources still refer to this one; delete them first.",
-        },
-        OperationCanceledException => new ProblemDetails
-        {
-            Status = 499, Type = ProblemTypes.ForStatus(499), Title = "The client closed the request.",
-        },
+        InvalidDataException e when request.HasFormContentType => Problems.Create(400, ProblemTypes.MalformedRequest, "The request could not be read.", e.Message),
+        ResourceNotFoundException e => Problems.Create(404, ProblemTypes.NotFound, "Not found.", e.Message),
+        ForbiddenException e => Problems.Create(403, ProblemTypes.Of(e.Code), "Forbidden.", e.Message),
+        PreconditionFailedException or DbUpdateConcurrencyException => Problems.Create(412, ProblemTypes.PreconditionFailed, "The resource changed.",
+            exception is PreconditionFailedException ? exception.Message : "The resource was modified concurrently; read it again and retry."),
+        ConflictException e => Problems.Create(409, ProblemTypes.Of(e.Code), "Conflict.", e.Message, e.Extensions),
+        UnprocessableException e => Problems.Create(422, ProblemTypes.Of(e.Code), "The request cannot be satisfied as asked.", e.Message, e.Extensions),
+        DomainRuleViolation e => Problems.Create(409, ProblemTypes.Of(e.Code), "Conflict.", e.Message),
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+            Problems.Create(409, ProblemTypes.Of("already-exists"), "Conflict.", "A resource with this name already exists."),
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } } =>
+            Problems.Create(409, ProblemTypes.Of("resource-in-use"), "Conflict.", "Other resources still refer to this one; delete them first."),
+        OperationCanceledException => Problems.Create(499, ProblemTypes.ForStatus(499), "The client closed the request."),
         // After the client's own cancellation (which Npgsql reports with a 57014 inside), not before.
-        _ when TransientDatabaseFailure.Is(exception) => new ProblemDetails
-        {
-            Status = 503, Type = ProblemTypes.ServiceUnavailable, Title = "The service is temporarily unavailable.",
-            Detail = "The database is unavailable or overloaded. Retry after the Retry-After delay; a creating POST is safe to retry with the same Idempotency-Key.",
-        },
-        _ => new ProblemDetails
-        {
-            Status = 500, Type = ProblemTypes.InternalError, Title = "An unexpected error occurred.",
-            Detail = "The error was logged; quote the requestId when reporting it.",
-        },
+        _ when TransientDatabaseFailure.Is(exception) => Problems.Create(503, ProblemTypes.ServiceUnavailable, "The service is temporarily unavailable.",
+            "The database is unavailable or overloaded. Retry after the Retry-After delay; a creating POST is safe to retry with the same Idempotency-Key."),
+        _ => Problems.Create(500, ProblemTypes.InternalError, "An unexpected error occurred.", "The error was logged; quote the requestId when reporting it."),
     };
 
     /// <summary>A body that is not valid JSON or has a wrongly typed field (e.g. an unknown enum value) names the field.</summary>
     private static HttpValidationProblemDetails MalformedJson(JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
-        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        return Problems.Invalid(new Dictionary<string, string[]>
         {
             [field] = ["has an invalid value or type for this field (see the schema in /openapi/v1.json)"],
-        })
-        {
-            Status = 400, Type = ProblemTypes.ValidationFailed, Title = "The request is invalid.",
-            Detail = "The body is not valid JSON for this operation.",
-        };
-    }
-
-    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
-    {
-        foreach (var (key, value) in extensions)
-        {
-            problem.Extensions[key] = value;
-        }
-
-        return problem;
+        }, "The body is not valid JSON for this operation.");
     }
 }

@@ -20,7 +20,7 @@ internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private const int MaxKeyLength = 255;
+    public const int MaxKeyLength = 255;
 
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new IdempotentMetadata()).AddEndpointFilter(Filter);
@@ -113,8 +113,9 @@ internal static class Idempotency
         return hash.GetHashAndReset();
     }
 
+    /// <summary>A result, not an exception: the exception handler would clear the in-flight refusal's Retry-After.</summary>
     private static ProblemHttpResult Problem(int status, string type, string detail) =>
-        TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = "Idempotency-Key conflict.", Detail = detail });
+        Problems.Result(Problems.Create(status, type, "Idempotency-Key conflict.", detail));
 
     /// <summary>Writes a stored response again, marked as a replay.</summary>
     private sealed class ReplayedResult(StoredResponse stored) : IResult, IStatusCodeHttpResult

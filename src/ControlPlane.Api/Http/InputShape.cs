@@ -11,13 +11,19 @@ namespace ControlPlane.Api.Http;
 /// The one check every /v1 operation's input passes before its handler runs, whatever the operation: route and query
 /// values, headers bound to parameters and the whole bound body (nested objects, lists, maps and free JSON). It refuses,
 /// with a field error named by the field's JSON path, what no field of this API accepts: text with NUL or other control
-/// characters or longer than <see cref="StorableText.MaxLength"/>, a null item in a list or a null value in a map, and
-/// instants outside <see cref="SupportedTime"/>. Field-specific rules (names, lengths, numeric bounds) stay with each
+/// characters or longer than <see cref="StorableText.MaxLength"/>, a list or map of more than <see cref="MaxItems"/>
+/// entries, a null item in a list or a null value in a map, and instants outside <see cref="SupportedTime"/>. Field-specific rules (names, lengths, numeric bounds) stay with each
 /// operation's validator; this is the floor under all of them, so an operation added later cannot forget it.
 /// </summary>
 internal static class InputShape
 {
     private const int MaxDepth = 32;
+
+    /// <summary>
+    /// No list or map in a request holds more entries (fields document their own, smaller maximum where they have one):
+    /// the largest list the API carries is a model version's file manifest, and S3 caps a multipart upload at this many parts.
+    /// </summary>
+    public const int MaxItems = 10_000;
 
     private static readonly ConcurrentDictionary<Type, (string Name, PropertyInfo Property)[]> Properties = new();
 
@@ -79,6 +85,7 @@ internal static class InputShape
                 InspectJson(json, path, errors, depth);
                 return;
             case IDictionary map:
+                errors.AddIf(map.Count > MaxItems, path, $"must have at most {MaxItems} entries");
                 foreach (DictionaryEntry entry in map)
                 {
                     var key = (entry.Key as string) ?? "";
@@ -99,6 +106,12 @@ internal static class InputShape
                 var i = 0;
                 foreach (var item in items)
                 {
+                    if (i == MaxItems)
+                    {
+                        errors.Add(path, $"must have at most {MaxItems} items");
+                        return;
+                    }
+
                     var itemPath = $"{path}[{i++}]";
                     if (item is null)
                     {

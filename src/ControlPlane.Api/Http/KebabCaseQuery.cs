@@ -1,9 +1,9 @@
-using System.Text.Json;
 using ControlPlane.Application.Common;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Api.Http;
 
-/// <summary>Query-string enums use the same kebab-case names as JSON bodies (e.g. ?phase=not-admissible-now).</summary>
+/// <summary>Query-string enums use the same wire names as JSON bodies (e.g. ?phase=not-admissible-now).</summary>
 internal static class KebabCaseQuery
 {
     public static T? Parse<T>(string? value, string parameter) where T : struct, Enum
@@ -13,17 +13,9 @@ internal static class KebabCaseQuery
             return null;
         }
 
-        foreach (var candidate in Enum.GetValues<T>())
+        return WireNames.Parse<T>(value) ?? throw new ValidationFailedException(new Dictionary<string, string[]>
         {
-            if (JsonNamingPolicy.KebabCaseLower.ConvertName(candidate.ToString()) == value)
-            {
-                return candidate;
-            }
-        }
-
-        throw new ValidationFailedException(new Dictionary<string, string[]>
-        {
-            [parameter] = [$"one of: {string.Join(", ", Enum.GetValues<T>().Select(v => JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString())))}"],
+            [parameter] = [$"one of: {string.Join(", ", WireNames.All<T>())}"],
         });
     }
 }

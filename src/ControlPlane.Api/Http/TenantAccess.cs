@@ -1,6 +1,6 @@
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Application.Common;
 using ControlPlane.Domain.ServiceAccounts;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ControlPlane.Api.Http;
 
@@ -35,22 +35,15 @@ internal static class TenantAccess
 
         if (!string.Equals(caller.Tenant, tenant, StringComparison.Ordinal))
         {
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = 404, Type = ProblemTypes.NotFound, Title = "Not found.", Detail = $"The tenant '{tenant}' was not found.",
-            });
+            throw new ResourceNotFoundException("tenant", tenant);
         }
 
         var access = http.GetEndpoint()?.Metadata.GetMetadata<TenantAccessMetadata>();
         if (access?.MinimumRole is not { } minimum || caller.Role is not { } role || role < minimum)
         {
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Status = 403, Type = ProblemTypes.Forbidden, Title = "Forbidden.",
-                Detail = access?.MinimumRole is { } needed
-                    ? $"This operation needs the {Infrastructure.Identity.RoleNames.Of(needed)} role or higher in tenant '{tenant}'."
-                    : "This operation is reserved to platform operators.",
-            });
+            throw new ForbiddenException("forbidden", access?.MinimumRole is { } needed
+                ? $"This operation needs the {Infrastructure.Identity.RoleNames.Of(needed)} role or higher in tenant '{tenant}'."
+                : "This operation is reserved to platform operators.");
         }
 
         return await next(context);

@@ -15,7 +15,9 @@ internal sealed class ClientCredentialsSecurityTransformer : IOpenApiDocumentTra
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.OAuth2,
-            Description = "OAuth2 client credentials: a service account's (or the operator's) client id and secret.",
+            Description = "OAuth2 client credentials: a service account's (or the operator's) client id and secret. The access "
+                + "tokens are short-lived signed JWTs handled as RFC8725 (JWT Best Current Practices) asks: the algorithm comes "
+                + "from the issuer's published keys (never `none`), and the signature, issuer and lifetime are checked on every request.",
             Flows = new OpenApiOAuthFlows
             {
                 ClientCredentials = new OpenApiOAuthFlow

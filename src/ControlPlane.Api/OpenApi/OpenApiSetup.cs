@@ -9,8 +9,11 @@ internal static class OpenApiSetup
         {
             options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<ClientCredentialsSecurityTransformer>();
+            options.AddDocumentTransformer<ProblemComponents>();
             options.AddOperationTransformer<ProtocolHeadersTransformer>();
+            options.AddOperationTransformer<RequestExamples>();
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
+            options.AddSchemaTransformer<WireBoundsTransformer>();
         });
 
     /// <summary>Swagger UI at /swagger: an operator authorizes with a client id and secret (client-credentials flow).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Api.OpenApi;
 
@@ -23,11 +24,9 @@ internal sealed class SchemaDescriptionTransformer : IOpenApiSchemaTransformer
                 $"A page of {type.GetGenericArguments()[0].Name.Replace("Response", "", StringComparison.Ordinal)} items; pass nextPageToken as pageToken for the next page (null on the last page).",
             _ when type == typeof(System.Text.Json.JsonElement) =>
                 "Any JSON value; read as an exact decimal when it is a number (a non-number is reported as an error of its own).",
-            { IsEnum: true } => $"One of: {string.Join(", ", Enum.GetNames(type).Select(KebabCase))}.",
+            { IsEnum: true } => $"One of: {string.Join(", ", Enum.GetNames(type).Select(name => WireNames.OfMember(type, name)))}.",
             _ => schema.Description,
         };
         return Task.CompletedTask;
     }
-
-    private static string KebabCase(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
 }

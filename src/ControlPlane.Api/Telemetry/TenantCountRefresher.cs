@@ -1,6 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Api.Telemetry;
 
@@ -22,7 +23,7 @@ internal sealed class TenantCountRefresher(IServiceScopeFactory scopes, ControlP
                 var counts = await db.Tenants.GroupBy(t => t.State).Select(g => new { g.Key, Count = g.LongCount() })
                     .ToListAsync(stoppingToken);
                 metrics.SetTenantCounts(Enum.GetValues<TenantState>().ToDictionary(
-                    s => s.ToString().ToLowerInvariant(), s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0));
+                    s => WireNames.Of(s), s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

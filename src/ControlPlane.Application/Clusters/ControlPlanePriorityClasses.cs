@@ -1,4 +1,5 @@
 using ControlPlane.Domain.Placements;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Clusters;
 
@@ -18,5 +19,5 @@ public static class ControlPlanePriorityClasses
     ];
 
     /// <summary>The PriorityClass name a placement's pods carry: controlplane-&lt;priority&gt;.</summary>
-    public static string NameOf(PlacementPriority priority) => "controlplane-" + priority.ToString().ToLowerInvariant();
+    public static string NameOf(PlacementPriority priority) => "controlplane-" + WireNames.Of(priority);
 }

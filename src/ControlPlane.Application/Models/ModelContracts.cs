@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 
 namespace ControlPlane.Application.Models;
@@ -21,13 +23,20 @@ public sealed record ModelResponse(Guid Id, string Tenant, string Name, string D
 /// <param name="Description">What the model is.</param>
 /// <param name="Task">What it does (e.g. text-generation).</param>
 /// <param name="Labels">Free-form labels.</param>
-public sealed record CreateModelRequest(string Name, string? Description = null, string? Task = null, IReadOnlyDictionary<string, string>? Labels = null);
+public sealed record CreateModelRequest(
+    [property: MaxLength(ResourceName.MaxLength), RegularExpression(ResourceName.Pattern)] string Name,
+    [property: MaxLength(Model.DescriptionMaxLength)] string? Description = null,
+    [property: MaxLength(Model.TaskMaxLength)] string? Task = null,
+    [property: MaxLength(Domain.Common.Labels.MaxCount)] IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>Changes a model's description, task or labels (its versions never change).</summary>
 /// <param name="Description">New description.</param>
 /// <param name="Task">New task.</param>
 /// <param name="Labels">New labels (replace the old ones).</param>
-public sealed record UpdateModelRequest(string? Description = null, string? Task = null, IReadOnlyDictionary<string, string>? Labels = null);
+public sealed record UpdateModelRequest(
+    [property: MaxLength(Model.DescriptionMaxLength)] string? Description = null,
+    [property: MaxLength(Model.TaskMaxLength)] string? Task = null,
+    [property: MaxLength(Domain.Common.Labels.MaxCount)] IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>Where a version came from.</summary>
 /// <param name="TrainingDataHash">Digest of the training data.</param>

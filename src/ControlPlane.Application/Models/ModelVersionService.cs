@@ -103,7 +103,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             ?? throw new ResourceNotFoundException("file", filePath);
         if (found.State != ModelVersionState.PendingUpload)
         {
-            throw new ConflictException("version-not-pending", $"Version {found.Number} is already {Wire(found.State)}.");
+            throw new ConflictException("version-not-pending", $"Version {found.Number} is already {WireNames.Of(found.State)}.");
         }
 
         return uploads.PresignParts(tenantName, file, request.Parts);
@@ -136,7 +136,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
             target.Complete(files.Select(f => f.ToManifestFile()).ToList(), mismatches, clock.GetUtcNow());
             audit.Record("model-version.finalize", VersionTarget(tenantName, modelName, target.Number), tenantName,
-                new Dictionary<string, string> { ["state"] = Wire(target.State) });
+                new Dictionary<string, string> { ["state"] = WireNames.Of(target.State) });
             await db.SaveChangesAsync(cancellationToken);
             return ToResponse(target, modelName, files, null);
         }, cancellationToken);
@@ -188,7 +188,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
             ?? await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
         if (found.State != ModelVersionState.Ready)
         {
-            throw new ConflictException("version-not-ready", $"Version {found.Number} is {Wire(found.State)}; only a ready version can be pulled.");
+            throw new ConflictException("version-not-ready", $"Version {found.Number} is {WireNames.Of(found.State)}; only a ready version can be pulled.");
         }
 
         var lifetime = options.Value.PullCredentialLifetime;
@@ -280,7 +280,6 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     internal static string VersionTarget(string tenant, string model, int number) =>
         $"{ModelService.Target(tenant, model)}/versions/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    private static string Wire(ModelVersionState state) => JsonNamingPolicy.KebabCaseLower.ConvertName(state.ToString());
 
     /// <summary>A version's files in manifest order.</summary>
     private async Task<List<ModelVersionFile>> FilesOfAsync(Guid versionId, CancellationToken cancellationToken) =>

@@ -8,6 +8,7 @@ using ControlPlane.Domain.Quotas;
 using ControlPlane.Domain.Scheduling;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Placements;
 
@@ -23,7 +24,7 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
 
     public static readonly JsonSerializerOptions DecisionJson = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { WireNames.JsonConverter() },
     };
 
     /// <summary>Admits the placement or throws why not; either way the outcome is counted.</summary>

@@ -6,6 +6,7 @@ using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Rollouts;
 using ControlPlane.Domain.Scheduling;
 using Microsoft.EntityFrameworkCore;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Placements;
 
@@ -74,7 +75,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
 
             if (placement.Phase is not (PlacementPhase.Pending or PlacementPhase.Applying or PlacementPhase.Running or PlacementPhase.Degraded))
             {
-                throw new ConflictException("placement-not-active", $"Placement '{name}' is {placement.Phase.ToString().ToLowerInvariant()}; only an active placement can be rescaled.");
+                throw new ConflictException("placement-not-active", $"Placement '{name}' is {WireNames.Of(placement.Phase)}; only an active placement can be rescaled.");
             }
 
             var now = clock.GetUtcNow();

@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Common;
 using System.Globalization;
 using ControlPlane.Application.Slos;
 using ControlPlane.Domain.Rollouts;
@@ -96,7 +97,7 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus, IUsageSlices 
 
             default:
             {
-                var aggregation = gate.Aggregation!.Value.ToString().ToLowerInvariant();
+                var aggregation = WireNames.Of(gate.Aggregation!.Value);
                 var query = $"{aggregation} by (namespace, placement) ({SliReader.ByPlacement($"{{__name__=\"{gate.Name}\",namespace=\"{ns}\"}}")})";
                 var (canary, stable) = await VariantsAsync(rollout, connection, query,
                     samples => samples.Count == 1 && double.IsFinite(samples[0].Value) ? samples[0].Value : null, cancellationToken);

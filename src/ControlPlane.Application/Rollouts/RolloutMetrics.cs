@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Common;
 using System.Diagnostics.Metrics;
 using ControlPlane.Domain.Rollouts;
 
@@ -22,5 +23,5 @@ public sealed class RolloutMetrics
     public void Transition(string transition) => _transitions.Add(1, new KeyValuePair<string, object?>("transition", transition));
 
     public void Analysed(GateVerdict verdict) =>
-        _runs.Add(1, new KeyValuePair<string, object?>("verdict", verdict.ToString().ToLowerInvariant()));
+        _runs.Add(1, new KeyValuePair<string, object?>("verdict", WireNames.Of(verdict)));
 }

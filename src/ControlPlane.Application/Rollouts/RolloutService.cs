@@ -1,3 +1,4 @@
+using ControlPlane.Domain.Common;
 using System.Globalization;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Common;
@@ -27,7 +28,7 @@ public sealed class RolloutService(IControlPlaneDb db, PlacementService placemen
                 || placement.Phase is not (PlacementPhase.Pending or PlacementPhase.Applying or PlacementPhase.Running or PlacementPhase.Degraded))
             {
                 throw new ConflictException("placement-not-active",
-                    $"Placement '{placementName}' is a {placement.Kind.ToString().ToLowerInvariant()} placement in phase {placement.Phase.ToString().ToLowerInvariant()}; only an active inference placement can be rolled out.");
+                    $"Placement '{placementName}' is a {WireNames.Of(placement.Kind)} placement in phase {WireNames.Of(placement.Phase)}; only an active inference placement can be rolled out.");
             }
 
             if (await db.Rollouts.AnyAsync(r => r.PlacementId == placement.Id && RolloutPhases.Active.Contains(r.Phase), cancellationToken))
@@ -136,7 +137,7 @@ public sealed class RolloutService(IControlPlaneDb db, PlacementService placemen
             var rollout = await LoadAsync(tenant, placementName, id, tracking: true, cancellationToken);
             if (!rollout.IsActive || rollout.PlacementId != placement.Id)
             {
-                throw new ConflictException("rollout-finished", $"Rollout {id} of '{placementName}' is {Wire(rollout.Phase)}; it can no longer be changed.");
+                throw new ConflictException("rollout-finished", $"Rollout {id} of '{placementName}' is {WireNames.Of(rollout.Phase)}; it can no longer be changed.");
             }
 
             await change(rollout, placement);
@@ -156,7 +157,6 @@ public sealed class RolloutService(IControlPlaneDb db, PlacementService placemen
             : throw new ResourceNotFoundException("rollout", id);
     }
 
-    private static string Wire(RolloutPhase phase) => phase == RolloutPhase.RolledBack ? "rolled-back" : phase.ToString().ToLowerInvariant();
 
     internal static RolloutResponse ToResponse(Rollout r) => new(r.Number, r.Tenant, r.Placement, r.Target, r.Previous, r.Strategy, r.Analysis,
         new RolloutStatusResponse(r.Phase, r.Step, r.Weight, r.IsActive && r.Strategy.Type == RolloutStrategyType.Shadow ? r.Strategy.MirrorPercent!.Value : 0,

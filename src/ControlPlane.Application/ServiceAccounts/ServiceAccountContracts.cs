@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using ControlPlane.Application.Abstractions;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.ServiceAccounts;
 
 namespace ControlPlane.Application.ServiceAccounts;
@@ -31,4 +33,6 @@ public sealed record ServiceAccountCredentialsResponse(ServiceAccountResponse Se
 /// <param name="Name">DNS-1123 label, unique in the tenant.</param>
 /// <param name="Role">tenant-admin, developer or viewer.</param>
 /// <param name="Description">What the account is for.</param>
-public sealed record CreateServiceAccountRequest(string Name, ServiceAccountRole? Role, string? Description = null);
+public sealed record CreateServiceAccountRequest(
+    [property: MaxLength(ResourceName.MaxLength), RegularExpression(ResourceName.Pattern)] string Name, ServiceAccountRole? Role,
+    [property: MaxLength(ServiceAccount.DescriptionMaxLength)] string? Description = null);

@@ -38,7 +38,7 @@ public sealed class ServiceAccountService(IControlPlaneDb db, IClientCredentials
             var secret = NewSecret();
             db.ServiceAccounts.Add(account);
             audit.Record("service-account.create", Target(tenantName, account.Name), tenantName,
-                new Dictionary<string, string> { ["role"] = account.Role.ToString(), ["clientId"] = account.ClientId });
+                new Dictionary<string, string> { ["role"] = WireNames.Of(account.Role), ["clientId"] = account.ClientId });
             await clients.CreateTenantClientAsync(account.ClientId, secret, $"{tenantName}/{account.Name}", tenantName, account.Role, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return new Versioned<ServiceAccountCredentialsResponse>(

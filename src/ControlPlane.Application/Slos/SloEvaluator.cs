@@ -5,6 +5,7 @@ using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Slos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Slos;
 
@@ -81,7 +82,7 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
             {
                 audit.Record("slo.state-change", SloService.Target(slo.Tenant, slo.Name), slo.Tenant, new Dictionary<string, string>
                 {
-                    ["from"] = previous.ToString(), ["to"] = slo.State.ToString(), ["reason"] = assessment.Reason ?? string.Join(",", assessment.FiringAlerts),
+                    ["from"] = WireNames.Of(previous), ["to"] = WireNames.Of(slo.State), ["reason"] = assessment.Reason ?? string.Join(",", assessment.FiringAlerts),
                 });
             }
 

@@ -6,6 +6,7 @@ using ControlPlane.Domain.Placements;
 using ControlPlane.Domain.Slos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Slos;
 
@@ -40,8 +41,8 @@ public sealed class SloRemediation(IControlPlaneDb db, IServiceScopeFactory scop
             audit.Record(holds ? "slo.remediation.take" : "slo.remediation.revert", SloService.Target(slo.Tenant, slo.Name), slo.Tenant,
                 new Dictionary<string, string>
                 {
-                    ["action"] = rule.Action.ToString(), ["on"] = rule.On.ToString(), ["detail"] = change,
-                    ["state"] = assessment.State.ToString(), ["alerts"] = string.Join(",", assessment.FiringAlerts),
+                    ["action"] = WireNames.Of(rule.Action), ["on"] = WireNames.Of(rule.On), ["detail"] = change,
+                    ["state"] = WireNames.Of(assessment.State), ["alerts"] = string.Join(",", assessment.FiringAlerts),
                 });
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -68,7 +68,7 @@ public sealed class SloService(IControlPlaneDb db, IOpenSloFormat openSlo, Audit
             audit.Record(created ? "slo.create" : "slo.update", Target(tenantName, name), tenantName, new Dictionary<string, string>
             {
                 ["placement"] = slo.Placement, ["objective"] = slo.Objective.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["window"] = slo.Window, ["indicator"] = slo.Indicator.Kind.ToString(),
+                ["window"] = slo.Window, ["indicator"] = WireNames.Of(slo.Indicator.Kind),
             });
             await db.SaveChangesAsync(cancellationToken);
             return (new Versioned<SloResponse>(ToResponse(slo), slo.Version), created);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Tenants;
 
 namespace ControlPlane.Application.Tenants;
@@ -27,8 +29,11 @@ public sealed record TenantResponse(
 /// <param name="AllowedRegions">Regions where workloads may run; empty or absent means any.</param>
 /// <param name="Labels">Free-form key/value labels (Kubernetes label syntax).</param>
 public sealed record CreateTenantRequest(
-    string Name, string? DisplayName = null, IsolationTier? IsolationTier = null, IReadOnlyList<string>? AllowedRegions = null,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    [property: MaxLength(ResourceName.MaxLength), RegularExpression(ResourceName.Pattern)] string Name,
+    [property: MaxLength(Tenant.DisplayNameMaxLength)] string? DisplayName = null,
+    IsolationTier? IsolationTier = null,
+    [property: MaxLength(Tenant.MaxAllowedRegions)] IReadOnlyList<string>? AllowedRegions = null,
+    [property: MaxLength(Domain.Common.Labels.MaxCount)] IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>Changes a tenant; absent fields stay as they are.</summary>
 /// <param name="DisplayName">New display name.</param>
@@ -36,5 +41,7 @@ public sealed record CreateTenantRequest(
 /// <param name="AllowedRegions">New list of allowed regions (replaces the old one).</param>
 /// <param name="Labels">New labels (replace the old ones).</param>
 public sealed record UpdateTenantRequest(
-    string? DisplayName = null, IsolationTier? IsolationTier = null, IReadOnlyList<string>? AllowedRegions = null,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    [property: MaxLength(Tenant.DisplayNameMaxLength)] string? DisplayName = null,
+    IsolationTier? IsolationTier = null,
+    [property: MaxLength(Tenant.MaxAllowedRegions)] IReadOnlyList<string>? AllowedRegions = null,
+    [property: MaxLength(Domain.Common.Labels.MaxCount)] IReadOnlyDictionary<string, string>? Labels = null);

@@ -19,6 +19,9 @@ public static partial class ResourceName
     /// <summary>The sentence a caller sees when a name is not a DNS-1123 label.</summary>
     public const string Rule = "must be a DNS-1123 label: at most 63 lower-case letters, digits or '-', starting and ending with a letter or digit";
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    /// <summary>A DNS-1123 label as a regular expression (the OpenAPI document states the same pattern).</summary>
+    public const string Pattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Label();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ControlPlane.Domain.Tenants;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Domain.Scheduling;
 
@@ -53,7 +54,7 @@ internal static class ReasonText
                 $"cluster {cluster.Name} is unavailable (unreachable or disabled)"),
             RejectionCode.InsufficientCapacity or RejectionCode.MigCapacityExhausted => string.Create(Inv,
                 $"{where} has {Units(evaluation.FreeUnits, "free", pool, mig)}; {Needed(evaluation.NeededUnits)}"),
-            _ => code.ToWireName(),
+            _ => WireNames.Of(code),
         };
     }
 

@@ -65,7 +65,7 @@ public sealed class Tenant
     {
         if (State != TenantState.Active)
         {
-            throw new DomainRuleViolation("tenant-not-active", $"Tenant '{Name}' is {State.ToString().ToLowerInvariant()}; only an active tenant can be suspended.");
+            throw new DomainRuleViolation("tenant-not-active", $"Tenant '{Name}' is {WireNames.Of(State)}; only an active tenant can be suspended.");
         }
 
         State = TenantState.Suspended;
@@ -76,7 +76,7 @@ public sealed class Tenant
     {
         if (State != TenantState.Suspended)
         {
-            throw new DomainRuleViolation("tenant-not-suspended", $"Tenant '{Name}' is {State.ToString().ToLowerInvariant()}; only a suspended tenant can be resumed.");
+            throw new DomainRuleViolation("tenant-not-suspended", $"Tenant '{Name}' is {WireNames.Of(State)}; only a suspended tenant can be resumed.");
         }
 
         State = TenantState.Active;
@@ -88,7 +88,7 @@ public sealed class Tenant
     {
         if (State != TenantState.Active)
         {
-            throw new DomainRuleViolation("tenant-suspended", $"Tenant '{Name}' is {State.ToString().ToLowerInvariant()}: it can read but not create.");
+            throw new DomainRuleViolation("tenant-suspended", $"Tenant '{Name}' is {WireNames.Of(State)}: it can read but not create.");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Domain.Tenants;
 using k8s.Models;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Infrastructure.Kubernetes;
 
@@ -23,7 +24,7 @@ public static partial class ManifestRenderer
     {
         ArgumentNullException.ThrowIfNull(baseline);
         var labels = TenantLabels(baseline.Tenant);
-        labels[ManifestLabels.IsolationTier] = baseline.Tier.ToString().ToLowerInvariant();
+        labels[ManifestLabels.IsolationTier] = WireNames.Of(baseline.Tier);
         // Strong and physical tenants run untrusted code in sandboxes; restricted closes the remaining escape hatches.
         labels[ManifestLabels.PodSecurityEnforce] = baseline.Tier is IsolationTier.Strong or IsolationTier.Physical ? "restricted" : "baseline";
         return new V1Namespace

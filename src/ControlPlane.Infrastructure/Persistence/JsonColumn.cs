@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Infrastructure.Persistence;
 
@@ -19,7 +20,7 @@ internal static class JsonColumn
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { WireNames.JsonConverter() },
     };
 
     /// <summary>Stores a string map as jsonb, compared by content so that in-place changes are saved.</summary>

@@ -82,7 +82,7 @@ internal sealed class ReconcilerWorker(IServiceScopeFactory scopes, IOptions<Rec
             outcome = new ReconcileOutcome.RetryLater(ex.GetType().Name + ": " + ex.Message);
         }
 
-        var action = request.Action.ToString().ToLowerInvariant();
+        var action = WireNames.Of(request.Action);
         switch (outcome)
         {
             case ReconcileOutcome.Done:

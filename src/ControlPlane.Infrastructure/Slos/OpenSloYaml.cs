@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using ControlPlane.Application.Common;
 using ControlPlane.Application.Slos;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Slos;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -12,16 +12,15 @@ namespace ControlPlane.Infrastructure.Slos;
 internal sealed class OpenSloYaml : IOpenSloFormat
 {
     private const int MaxDocumentLength = 64 * 1024;
-    private static readonly JsonNamingPolicy Kebab = JsonNamingPolicy.KebabCaseLower;
     private static readonly ISerializer Serializer = new SerializerBuilder().Build();
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();
 
     public string Export(Slo slo)
     {
-        var annotations = new Dictionary<string, string> { [OpenSloAnnotations.Kind] = Kebab.ConvertName(slo.Indicator.Kind.ToString()) };
+        var annotations = new Dictionary<string, string> { [OpenSloAnnotations.Kind] = WireNames.Of(slo.Indicator.Kind) };
         if (slo.Indicator.Metrics is { } metrics)
         {
-            annotations[OpenSloAnnotations.Metrics] = Kebab.ConvertName(metrics.ToString());
+            annotations[OpenSloAnnotations.Metrics] = WireNames.Of(metrics);
         }
 
         if (slo.Indicator.ThresholdSeconds is { } threshold)
@@ -113,7 +112,7 @@ internal sealed class OpenSloYaml : IOpenSloFormat
     private static T? Enum<T>(FieldErrors errors, string field, string? text)
         where T : struct, Enum
     {
-        var value = text is null ? null : System.Enum.GetValues<T>().Cast<T?>().FirstOrDefault(v => Kebab.ConvertName(v!.Value.ToString()) == text);
+        var value = text is null ? null : WireNames.Parse<T>(text);
         errors.AddIf(text is not null && value is null, "metadata.annotations", $"'{text}' is not a known {field}");
         return value;
     }

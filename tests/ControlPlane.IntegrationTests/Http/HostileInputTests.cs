@@ -46,7 +46,12 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
     public async Task Every_operation_answers_hostile_input_with_a_problem_never_a_5xx_and_writes_nothing()
     {
         var context = await SeedAsync();
-        var operations = OpenApiOperations.Parse(JsonNode.Parse(await (await app.CreateClient().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync())!);
+        var document = JsonNode.Parse(await (await app.CreateClient().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync())!;
+        var operations = OpenApiOperations.Parse(document);
+        // What each operation documents it can answer: a refusal it does not declare is a defect of its metadata.
+        var documented = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(op =>
+            (Key: (op.Key.ToUpperInvariant(), path.Key), Statuses: op.Value!["responses"]!.AsObject().Select(r => r.Key).ToHashSet())))
+            .ToDictionary(op => op.Key, op => op.Statuses);
         Assert.True(operations.Count >= 50, $"only {operations.Count} operations in the document");
         var builder = new HostileRequests(PathSamples, ValueSamples(context));
         var requests = operations.SelectMany(builder.For).ToList();
@@ -111,6 +116,12 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
                     var logged = traceId.Length == 0 ? null
                         : app.Logs.Lines.FirstOrDefault(l => l.Contains("trace=" + traceId, StringComparison.Ordinal) && l.Contains("Exception", StringComparison.Ordinal));
                     failures.Enqueue($"{request}: {status} {mediaType} {body[..Math.Min(body.Length, 200)]} {logged?[..Math.Min(logged.Length, 700)]}");
+                }
+                else if (status >= 400 && request.Mutation != ".." // ".." addresses the parent path: another operation answers
+                    && documented.TryGetValue((request.Operation.Method, request.Operation.Path), out var statuses)
+                    && !statuses.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    failures.Enqueue($"{request}: {status} is not among the operation's documented responses {string.Join(",", statuses.Order())}: {body[..Math.Min(body.Length, 200)]}");
                 }
                 else if (status < 300 && request.Operation.Method != "GET")
                 {

@@ -12,7 +12,7 @@ public sealed class RateLimitedApp : ControlPlaneApp
 public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
 {
     [Fact]
-    public async Task A_principal_over_its_limit_gets_429_with_retry_after_and_others_are_unaffected()
+    public async Task A_principal_over_its_limit_gets_429_with_retry_after_and_others_are_unaffected_and_every_answer_says_its_budget()
     {
         var token = await app.TokenAsync(ControlPlaneApp.OperatorClientId, ControlPlaneApp.OperatorClientSecret);
         using var op = app.ClientWithToken(token);
@@ -25,14 +25,22 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
         var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         await limited.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        Assert.True(limited.Headers.Contains("RateLimit"));
+        Assert.Matches("^limit=5, remaining=0, reset=[1-9][0-9]*$", limited.Headers.GetValues("RateLimit").Single());
         Assert.InRange(responses.Count(r => r.StatusCode == HttpStatusCode.OK), 5, 7);
+
+        // Every limited answer, not only the 429, tells the caller its policy and what is left of its budget (as documented).
+        var first = responses[0];
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("5;w=1;burst=5;rate=1", first.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Matches("^limit=5, remaining=[3-5], reset=[0-9]+$", first.Headers.GetValues("RateLimit").Single());
 
         // Health probes are never limited.
         using var anonymous = app.CreateClient();
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+            using var probe = await anonymous.GetAsync("/healthz");
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+            Assert.False(probe.Headers.Contains("RateLimit"));
         }
     }
 }

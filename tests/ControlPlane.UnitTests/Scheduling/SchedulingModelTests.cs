@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Scheduling;
 using static ControlPlane.UnitTests.Scheduling.Fleet;
 
@@ -6,17 +7,20 @@ namespace ControlPlane.UnitTests.Scheduling;
 
 public class SchedulingModelTests
 {
+    /// <summary>How the service serializes: the web defaults with the one enum naming (<see cref="WireNames"/>).</summary>
+    private static readonly JsonSerializerOptions Wire = new(JsonSerializerOptions.Web) { Converters = { WireNames.JsonConverter() } };
+
     public static TheoryData<RejectionCode> AllCodes() => [.. Enum.GetValues<RejectionCode>()];
 
     [Theory]
     [MemberData(nameof(AllCodes))]
     public void Rejection_code_serializes_to_its_kebab_case_wire_name(RejectionCode code)
     {
-        var json = JsonSerializer.Serialize(code);
+        var json = JsonSerializer.Serialize(code, Wire);
 
-        Assert.Equal($"\"{code.ToWireName()}\"", json);
-        Assert.Matches("^[a-z]+(-[a-z]+)+$", code.ToWireName());
-        Assert.Equal(code, JsonSerializer.Deserialize<RejectionCode>(json));
+        Assert.Equal($"\"{WireNames.Of(code)}\"", json);
+        Assert.Matches("^[a-z]+(-[a-z]+)+$", WireNames.Of(code));
+        Assert.Equal(code, JsonSerializer.Deserialize<RejectionCode>(json, Wire));
     }
 
     [Fact]
@@ -29,7 +33,7 @@ public class SchedulingModelTests
                 "purpose-mismatch", "spot-not-allowed", "insufficient-capacity", "cluster-unavailable",
                 "replica-exceeds-node-size", "request-exceeds-pool-size", "runtime-class-missing",
             ],
-            Enum.GetValues<RejectionCode>().Select(c => c.ToWireName()));
+            WireNames.All<RejectionCode>());
     }
 
     [Fact]
@@ -43,10 +47,10 @@ public class SchedulingModelTests
     [Fact]
     public void Other_enums_serialize_in_kebab_case()
     {
-        Assert.Equal("\"not-admissible-now\"", JsonSerializer.Serialize(SchedulingOutcome.NotAdmissibleNow));
-        Assert.Equal("\"on-demand\"", JsonSerializer.Serialize(CapacityType.OnDemand));
-        Assert.Equal("\"realtime\"", JsonSerializer.Serialize(PoolPurpose.Realtime));
-        Assert.Equal("\"batch\"", JsonSerializer.Serialize(PlacementKind.Batch));
+        Assert.Equal("\"not-admissible-now\"", JsonSerializer.Serialize(SchedulingOutcome.NotAdmissibleNow, Wire));
+        Assert.Equal("\"on-demand\"", JsonSerializer.Serialize(CapacityType.OnDemand, Wire));
+        Assert.Equal("\"realtime\"", JsonSerializer.Serialize(PoolPurpose.Realtime, Wire));
+        Assert.Equal("\"batch\"", JsonSerializer.Serialize(PlacementKind.Batch, Wire));
     }
 
     [Fact]
@@ -55,7 +59,7 @@ public class SchedulingModelTests
         var pools = new[] { Pool("cheap", pricePerGpuHour: 2.00m) with { CapacityType = CapacityType.Spot }, Pool("od", pricePerGpuHour: 3.00m) };
         var decision = PlacementScheduler.Decide(Request(), pools);
 
-        var json = JsonSerializer.Serialize(decision, JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(decision, Wire);
 
         Assert.Contains("\"outcome\":\"scheduled\"", json, StringComparison.Ordinal);
         Assert.Contains("\"chosen\":{\"cluster\":\"c1\",\"nodePool\":\"od\",\"runtimeClass\":null,\"hourlyPrice\":3.00}", json, StringComparison.Ordinal);

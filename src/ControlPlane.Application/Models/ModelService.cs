@@ -1,7 +1,7 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.Placements;
+using ControlPlane.Application.Quotas;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Models;
 
 /// <summary>A tenant's models: create, read, describe, delete (with their versions, aliases and stored bytes).</summary>
-public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, AuditTrail audit, TimeProvider clock)
+public sealed class ModelService(IControlPlaneDb db, IQuotaLocks quotaLocks, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<ModelResponse>> CreateAsync(string tenantName, CreateModelRequest request, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ public sealed class ModelService(IControlPlaneDb db, CapacityLedger ledger, Audi
             var storedBytes = versions.Where(v => v.State == ModelVersionState.Ready).Sum(v => v.SizeBytes);
             if (storedBytes > 0)
             {
-                var quota = (await ledger.LockQuotasAsync(model.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
+                var quota = (await quotaLocks.LockAsync(model.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 quota?.Release(storedBytes, clock.GetUtcNow());
             }
 

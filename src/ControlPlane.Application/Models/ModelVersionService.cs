@@ -2,7 +2,7 @@ using System.Text.Json;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.Placements;
+using ControlPlane.Application.Quotas;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
@@ -15,7 +15,7 @@ namespace ControlPlane.Application.Models;
 /// Immutable, content-addressed versions: registered by digest with a presigned upload, finalized by verifying the
 /// stored bytes (size and streamed SHA-256), counted against storage.bytes, pulled with short-lived credentials.
 /// </summary>
-public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, CapacityLedger ledger, IArtifactStore store, ITokenMinter tokens,
+public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, IModelLocks locks, IQuotaLocks quotaLocks, IArtifactStore store, ITokenMinter tokens,
     ICallerContext caller, IOptions<ModelRegistryOptions> options, AuditTrail audit, TimeProvider clock)
 {
     private const int MaxProvenanceText = 500;
@@ -26,9 +26,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var provenance = Validate(request);
         return await db.InTransactionAsync(async () =>
         {
-            var model = await db.Models.FromSql(
-                    $"SELECT m.*, m.xmin FROM models m WHERE m.tenant = {tenantName} AND m.name = {modelName} FOR UPDATE")
-                .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model", modelName);
+            var model = await locks.LockModelAsync(tenantName, modelName, cancellationToken)
+                ?? throw new ResourceNotFoundException("model", modelName);
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == model.TenantId, cancellationToken);
             tenant.EnsureCanCreate();
             if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Digest == request.Digest, cancellationToken))
@@ -89,13 +88,12 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var stored = await store.InspectAsync(pending.ArtifactKey, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
-            var target = await db.ModelVersions.FromSql($"SELECT v.* FROM model_versions v WHERE v.id = {pending.Id} FOR UPDATE")
-                .FirstAsync(cancellationToken);
+            var target = await locks.LockVersionAsync(pending.Id, cancellationToken);
             var now = clock.GetUtcNow();
             target.Finalize(stored.Exists, stored.SizeBytes, stored.Sha256Hex, now);
             if (target.State == ModelVersionState.Ready)
             {
-                var quota = (await ledger.LockQuotasAsync(target.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
+                var quota = (await quotaLocks.LockAsync(target.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 if (quota is null || !quota.CanReserve(target.SizeBytes))
                 {
                     throw new ConflictException("quota-exceeded", "Quota storage.bytes no longer has room for this version; raise it or delete other versions, then finalize again.");
@@ -136,7 +134,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
 
             if (found.State == ModelVersionState.Ready)
             {
-                var quota = (await ledger.LockQuotasAsync(found.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
+                var quota = (await quotaLocks.LockAsync(found.TenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
                 quota?.Release(found.SizeBytes, clock.GetUtcNow());
             }
 

@@ -1,8 +1,10 @@
 namespace ControlPlane.Domain.Scheduling;
 
 /// <summary>
-/// FNV-1a over the UTF-16 code units of its parts (separated), 64 bit: the same on every replica and every run, unlike
-/// <see cref="string.GetHashCode()"/>, so a placement's order among equal pools is reproducible and explainable.
+/// FNV-1a over the UTF-16 code units of its parts (separated), 64 bit, finished with MurmurHash3's fmix64 (FNV alone
+/// barely mixes a difference in the last characters into the high bits, and the order compares whole values): the same
+/// on every replica and every run, unlike <see cref="string.GetHashCode()"/>, so a placement's order among equal pools
+/// is reproducible and explainable.
 /// </summary>
 internal static class StableHash
 {
@@ -22,6 +24,8 @@ internal static class StableHash
             hash = (hash ^ 0xFFFF) * Prime; // separator: ("ab","c") and ("a","bc") differ
         }
 
-        return hash;
+        hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCDUL;
+        hash = (hash ^ (hash >> 33)) * 0xC4CEB9FE1A85EC53UL;
+        return hash ^ (hash >> 33);
     }
 }

@@ -229,6 +229,26 @@ if [[ "${BENCH_ONLY:-}" == "billing" ]]; then
   exit "$BILLING_STATUS"
 fi
 
+# Admissions (issue 14) alone: BENCH_ONLY=admissions bench/run.sh. The two admission scenarios of PlacementBench with
+# CPU per request of the service and of this run's PostgreSQL (postmaster + backends, from /proc), each run ending with
+# the zero-overcommit check (admitted = quota use = pool allocation).
+if [[ "${BENCH_ONLY:-}" == "admissions" ]]; then
+  log "admission benchmarks"
+  ADMISSION_STATUS=0
+  dotnet "$WORK/out/placementbench/PlacementBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
+    --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
+    >"$WORK/admissions.md" 2>"$WORK/admissions.err" || ADMISSION_STATUS=$?
+  if [[ "$ADMISSION_STATUS" -ne 0 && "$ADMISSION_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/admissions.err" >&2; die "PlacementBench failed"; fi
+  mkdir -p "$BENCH_DIR/results"
+  { echo "# ControlPlane admission benchmark"; echo
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- Service: Release build, Serilog minimum level Warning; PostgreSQL, the service and the generator share the machine"; echo
+    cat "$WORK/admissions.md"; } >"$BENCH_DIR/results/admissions-latest.md"
+  cat "$WORK/admissions.md"
+  log "written to bench/results/admissions-latest.md"
+  exit "$ADMISSION_STATUS"
+fi
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Measurement helpers. CPU use per process is taken from /proc (utime+stime) around each run.
 # ---------------------------------------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ internal static class AdmissionBench
     private const int Clients = 64;
     private static int s_sequence;
 
-    public static async Task<BenchRow> RunAsync(ApiSession api, string label, int tenants, int seconds)
+    public static async Task<BenchRow> RunAsync(ApiSession api, ProcessCpu cpu, string label, int tenants, int seconds)
     {
         var names = Enumerable.Range(0, tenants).Select(i => $"t-{i:D3}").ToArray();
         var latencies = new List<double>[Clients];
         var admitted = new int[tenants];
         int refused = 0, errors = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var cpuBefore = cpu.Enabled ? cpu.Snapshot() : default;
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
         {
@@ -49,6 +50,7 @@ internal static class AdmissionBench
             }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuAfter = cpu.Enabled ? cpu.Snapshot() : default;
         for (var t = 0; t < tenants; t++)
         {
             api.Admitted[names[t]] += admitted[t];
@@ -57,6 +59,7 @@ internal static class AdmissionBench
         var all = latencies.SelectMany(l => l).Order().ToList();
         var (passed, detail) = await api.CheckAccountingAsync();
         return new BenchRow($"Admissions, 64 clients, {label}", $"{admitted.Sum() / elapsed:N0}/s", Percentiles.Of(all, 50),
-            Percentiles.Of(all, 99), refused, errors, (passed ? "zero overcommit: " : "**OVERCOMMIT**: ") + detail, passed);
+            Percentiles.Of(all, 99), refused, errors, (passed ? "zero overcommit: " : "**OVERCOMMIT**: ") + detail, passed,
+            cpu.Enabled ? ProcessCpu.PerOperation(cpuBefore, cpuAfter, all.Count) : "–");
     }
 }

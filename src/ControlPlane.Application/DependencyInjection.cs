@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddScoped<NodePoolService>();
         services.AddScoped<ClusterCapacitySync>();
         services.AddScoped<FleetLoader>();
+        services.AddSingleton<FleetCache>();
         services.AddScoped<CapacityLedger>();
         services.AddScoped<ModelReferenceResolver>();
         services.AddScoped<PlacementAdmission>();

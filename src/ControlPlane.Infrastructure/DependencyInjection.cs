@@ -3,9 +3,12 @@ using ControlPlane.Application.Audit;
 using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
+using ControlPlane.Application.Placements;
+using ControlPlane.Application.Quotas;
 using ControlPlane.Application.Reconciliation;
 using ControlPlane.Infrastructure.Audit;
 using ControlPlane.Infrastructure.Billing;
+using ControlPlane.Infrastructure.Clusters;
 using ControlPlane.Infrastructure.Health;
 using ControlPlane.Infrastructure.Hosting;
 using ControlPlane.Infrastructure.Idempotency;
@@ -16,6 +19,9 @@ using ControlPlane.Infrastructure.Kubernetes;
 using ControlPlane.Infrastructure.Models;
 using ControlPlane.Infrastructure.ObjectStore;
 using ControlPlane.Infrastructure.Persistence;
+using ControlPlane.Infrastructure.Persistence.Notifications;
+using ControlPlane.Infrastructure.Placements;
+using ControlPlane.Infrastructure.Quotas;
 using ControlPlane.Infrastructure.Reconciliation;
 using ControlPlane.Infrastructure.Security;
 using ControlPlane.Infrastructure.Rollouts;
@@ -50,10 +56,23 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
 
-        services.AddDbContextPool<ControlPlaneDbContext>(options => options
+        services.AddSingleton<FleetChangeNotices>();
+        services.AddSingleton<IFleetChanges>(sp => sp.GetRequiredService<FleetChangeNotices>());
+        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<FleetChangeNotices>());
+        services.AddSingleton<FleetChangeInterceptor>();
+        services.AddHostedService<NotificationListener>();
+        services.AddDbContextPool<ControlPlaneDbContext>((sp, options) => options
             .UseNpgsql(connectionString ?? "", npgsql => npgsql.MigrationsAssembly(DatabaseOptions.MigrationsAssembly))
             .UseSnakeCaseNamingConvention()
-            .UseOpenIddict());
+            .UseOpenIddict()
+            .AddInterceptors(sp.GetRequiredService<FleetChangeInterceptor>()));
+        services.AddScoped<ICapacityReservations, PostgresCapacityReservations>();
+        services.AddScoped<IPlacementLocks, PostgresPlacementLocks>();
+        services.AddScoped<IQuotaLocks, PostgresQuotaLocks>();
+        services.AddScoped<INodePoolLocks, PostgresNodePoolLocks>();
+        services.AddScoped<IModelLocks, PostgresModelLocks>();
+        services.AddScoped<IBudgetAlertLog, PostgresBudgetAlertLog>();
+        services.AddScoped<IPriceBookWriters, PostgresPriceBookWriters>();
         services.AddScoped<IControlPlaneDb>(sp => sp.GetRequiredService<ControlPlaneDbContext>());
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
         services.AddSingleton<GroupCommitAuditLog>();
@@ -143,7 +162,7 @@ public static class DependencyInjection
         services.AddSingleton<RevocationTable>();
         if (configuration.GetValue(IdentityOptions.Section + ":" + nameof(IdentityOptions.FollowRevocations), true))
         {
-            services.AddHostedService<RevocationListener>();
+            services.AddSingleton<INotificationChannel, RevocationChannel>();
             services.AddHostedService<RevocationPoller>();
         }
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, SigningKeyLoader>();

@@ -60,10 +60,8 @@ internal static class Idempotency
         // The claim is made in the request's own transaction: if the request fails, or the database goes away before
         // it commits, the claim vanishes with it and a retry runs again at once (no claim is ever left behind).
         var db = services.GetRequiredService<IControlPlaneDb>();
-        // Nothing in a request continues after a failed save, so EF's savepoint around each save buys nothing — and EF
-        // swallows a failure to release it, so a connection lost right after a save would go unnoticed until commit.
-        db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Nothing in a request continues after a failed save (see IControlPlaneDb.BeginTransactionAsync).
+        await using var transaction = await db.BeginTransactionAsync(savepointPerSave: false, cancellationToken);
         switch (await store.ClaimAsync(scope, key, requestHash, cancellationToken))
         {
             case IdempotencyClaim.Completed completed:

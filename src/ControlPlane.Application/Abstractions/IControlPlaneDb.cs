@@ -8,7 +8,7 @@ using ControlPlane.Domain.ServiceAccounts;
 using ControlPlane.Domain.Slos;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ControlPlane.Application.Abstractions;
 
@@ -36,6 +36,14 @@ public interface IControlPlaneDb
     DbSet<Slo> Slos { get; }
     DbSet<SloEvaluation> SloEvaluations { get; }
     DbSet<Domain.Rollouts.Rollout> Rollouts { get; }
-    DatabaseFacade Database { get; }
+    /// <summary>True while a transaction is open (an HTTP request with an Idempotency-Key runs in one).</summary>
+    bool InTransaction { get; }
+
+    /// <summary>
+    /// Opens a transaction (use <see cref="Common.TransactionExtensions.InTransactionAsync{T}"/> in use cases).
+    /// <paramref name="savepointPerSave"/> false when nothing continues after a failed save: EF's savepoint around each
+    /// save then buys nothing, and EF swallows a failure to release one, hiding a connection lost right after a save.
+    /// </summary>
+    Task<IDbContextTransaction> BeginTransactionAsync(bool savepointPerSave, CancellationToken cancellationToken);
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

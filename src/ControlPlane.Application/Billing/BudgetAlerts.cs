@@ -11,7 +11,7 @@ namespace ControlPlane.Application.Billing;
 /// Records each budget threshold a tenant's month-to-date spend has reached, once per month and threshold (the
 /// primary key decides between replicas), as an audit event and a metric.
 /// </summary>
-public sealed class BudgetAlerts(IControlPlaneDb db, CostService costs, AuditTrail audit, BillingMetrics metrics, TimeProvider clock)
+public sealed class BudgetAlerts(IControlPlaneDb db, IBudgetAlertLog alerts, CostService costs, AuditTrail audit, BillingMetrics metrics, TimeProvider clock)
 {
     /// <summary>The tenants that have a budget (each is evaluated on its own: the metering worker isolates them).</summary>
     public async Task<IReadOnlyList<Guid>> TenantsAsync(CancellationToken cancellationToken) =>
@@ -35,10 +35,7 @@ public sealed class BudgetAlerts(IControlPlaneDb db, CostService costs, AuditTra
         {
             recorded += await db.InTransactionAsync(async () =>
             {
-                var inserted = await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO budget_alerts (tenant_id, month, threshold, spend, at) VALUES ({item.Budget.TenantId}, {month}, {threshold}, {Money.Round(spend)}, {now}) ON CONFLICT DO NOTHING",
-                    cancellationToken);
-                if (inserted == 0)
+                if (!await alerts.RecordOnceAsync(item.Budget.TenantId, month, threshold, Money.Round(spend), now, cancellationToken))
                 {
                     return 0;
                 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Billing;
 
 /// <summary>Versions of the price book: appended by operators, never changed, read at any point in time.</summary>
-public sealed class PriceBookService(IControlPlaneDb db, AuditTrail audit, ICallerContext caller, TimeProvider clock)
+public sealed class PriceBookService(IControlPlaneDb db, IPriceBookWriters writers, AuditTrail audit, ICallerContext caller, TimeProvider clock)
 {
     private const int MaxPrices = 1000;
 
@@ -48,7 +48,7 @@ public sealed class PriceBookService(IControlPlaneDb db, AuditTrail audit, ICall
         return await db.InTransactionAsync(async () =>
         {
             // One writer at a time, so versions are numbered and ordered without gaps.
-            await db.Database.ExecuteSqlAsync($"LOCK TABLE price_books IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
+            await writers.TakeTurnAsync(cancellationToken);
             var latest = await db.PriceBooks.AsNoTracking().OrderByDescending(b => b.Version).FirstOrDefaultAsync(cancellationToken);
             var now = clock.GetUtcNow();
             if (latest is not null)

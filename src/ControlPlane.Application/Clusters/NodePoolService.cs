@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Clusters;
 
 /// <summary>Operators declare the node pools of each cluster; the scheduler places GPU requests on them.</summary>
-public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters, AuditTrail audit, TimeProvider clock)
+public sealed class NodePoolService(IControlPlaneDb db, INodePoolLocks locks, ClusterService clusters, AuditTrail audit, TimeProvider clock)
 {
     private static readonly string[] TaintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
@@ -165,10 +165,10 @@ public sealed class NodePoolService(IControlPlaneDb db, ClusterService clusters,
     private async Task<NodePool> LoadAsync(string clusterName, string name, CancellationToken cancellationToken, bool tracking, bool forUpdate = false)
     {
         var cluster = await clusters.LoadAsync(clusterName, cancellationToken);
-        var query = forUpdate
-            ? db.NodePools.FromSql($"SELECT p.*, p.xmin FROM node_pools p WHERE p.cluster_id = {cluster.Id} AND p.name = {name} FOR UPDATE")
-            : db.NodePools.Where(p => p.ClusterId == cluster.Id && p.Name == name);
-        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken)
+        var query = db.NodePools.Where(p => p.ClusterId == cluster.Id && p.Name == name);
+        return (forUpdate
+                   ? await locks.LockAsync(cluster.Id, name, cancellationToken)
+                   : await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken))
             ?? throw new ResourceNotFoundException("node pool", name);
     }
 

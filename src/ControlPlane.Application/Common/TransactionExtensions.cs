@@ -10,12 +10,12 @@ public static class TransactionExtensions
     /// </summary>
     public static async Task<T> InTransactionAsync<T>(this IControlPlaneDb db, Func<Task<T>> work, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
+        if (db.InTransaction)
         {
             return await work();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(savepointPerSave: true, cancellationToken);
         var result = await work();
         await transaction.CommitAsync(cancellationToken);
         return result;

@@ -15,7 +15,7 @@ namespace ControlPlane.Application.Models;
 /// verifying the stored bytes (size and streamed SHA-256) file by file, counted against storage.bytes once per distinct
 /// digest, pulled with short-lived credentials covering every file.
 /// </summary>
-public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, IArtifactStore store, StoredBlobs blobs, ModelFileUploads uploads, ManifestVerifier verifier,
+public sealed class ModelVersionService(IControlPlaneDb db, ModelService models, IModelLocks locks, IArtifactStore store, StoredBlobs blobs, ModelFileUploads uploads, ManifestVerifier verifier,
     ITokenMinter tokens, ICallerContext caller, IOptions<ModelRegistryOptions> options, AuditTrail audit, TimeProvider clock)
 {
     private const int MaxProvenanceText = 500;
@@ -27,9 +27,8 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var digest = ModelVersion.DigestFor(files, source);
         return await db.InTransactionAsync(async () =>
         {
-            var model = await db.Models.FromSql(
-                    $"SELECT m.*, m.xmin FROM models m WHERE m.tenant = {tenantName} AND m.name = {modelName} FOR UPDATE")
-                .FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("model", modelName);
+            var model = await locks.LockModelAsync(tenantName, modelName, cancellationToken)
+                ?? throw new ResourceNotFoundException("model", modelName);
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == model.TenantId, cancellationToken);
             tenant.EnsureCanCreate();
             if (await db.ModelVersions.AnyAsync(v => v.ModelId == model.Id && v.Digest == digest, cancellationToken))
@@ -127,8 +126,7 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         var mismatches = await verifier.VerifyAsync(tenantName, pending.TenantId, files, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
-            var target = await db.ModelVersions.FromSql($"SELECT v.* FROM model_versions v WHERE v.id = {pending.Id} FOR UPDATE")
-                .FirstAsync(cancellationToken);
+            var target = await locks.LockVersionAsync(pending.Id, cancellationToken);
             if (target.State != ModelVersionState.PendingUpload)
             {
                 return ToResponse(target, modelName, files, null); // a concurrent finalize finished it

@@ -1,6 +1,6 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.Placements;
+using ControlPlane.Application.Quotas;
 using ControlPlane.Domain.Models;
 using ControlPlane.Domain.Quotas;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +11,7 @@ namespace ControlPlane.Application.Models;
 /// A tenant's verified bytes, once per digest: what registration skips (dedup across versions and models), what
 /// storage.bytes counts (distinct bytes), what pulls read, and what deletes give back once no version lists a digest.
 /// </summary>
-public sealed class StoredBlobs(IControlPlaneDb db, CapacityLedger ledger, IArtifactStore store, TimeProvider clock)
+public sealed class StoredBlobs(IControlPlaneDb db, IQuotaLocks quotaLocks, IArtifactStore store, TimeProvider clock)
 {
     /// <summary>The digests among <paramref name="digests"/> this tenant already stores.</summary>
     public async Task<HashSet<string>> StoredDigestsAsync(Guid tenantId, IEnumerable<string> digests, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class StoredBlobs(IControlPlaneDb db, CapacityLedger ledger, IArti
     public Task AdoptAsync(Guid tenantId, ManifestFile file, string key, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async () =>
         {
-            var quota = (await ledger.LockQuotasAsync(tenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
+            var quota = (await quotaLocks.LockAsync(tenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
             if (await db.StoredBlobs.AnyAsync(b => b.TenantId == tenantId && b.Digest == file.Digest, cancellationToken))
             {
                 return true;
@@ -65,7 +65,7 @@ public sealed class StoredBlobs(IControlPlaneDb db, CapacityLedger ledger, IArti
             return [];
         }
 
-        var quota = (await ledger.LockQuotasAsync(tenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
+        var quota = (await quotaLocks.LockAsync(tenantId, [QuotaResource.StorageBytes], cancellationToken)).GetValueOrDefault(QuotaResource.StorageBytes);
         var blobs = await db.StoredBlobs.Where(b => b.TenantId == tenantId && unreferenced.Contains(b.Digest)).ToListAsync(cancellationToken);
         quota?.Release(blobs.Sum(b => b.SizeBytes), clock.GetUtcNow());
         db.StoredBlobs.RemoveRange(blobs);

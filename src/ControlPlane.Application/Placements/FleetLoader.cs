@@ -7,9 +7,16 @@ namespace ControlPlane.Application.Placements;
 /// <summary>The scheduler's snapshot of every pool, and where each (cluster, pool) lives in the database.</summary>
 public sealed record Fleet(FleetSnapshot Snapshot, IReadOnlyDictionary<(string Cluster, string Pool), (Guid ClusterId, Guid PoolId)> Ids);
 
-/// <summary>Reads every node pool with its cluster into the scheduler's snapshot.</summary>
-public sealed class FleetLoader(IControlPlaneDb db)
+/// <summary>Reads every node pool with its cluster into the scheduler's snapshot, or hands out this replica's cached one.</summary>
+public sealed class FleetLoader(IControlPlaneDb db, FleetCache cache)
 {
+    /// <summary>
+    /// The cached snapshot while it is current; read afresh when the fleet's shape changed since (any replica), when it
+    /// is older than <see cref="FleetCache.MaxAge"/>, or when the caller found <paramref name="stale"/> out of date.
+    /// </summary>
+    public Task<Fleet> CurrentAsync(Fleet? stale, CancellationToken cancellationToken) => cache.CurrentAsync(LoadAsync, stale, cancellationToken);
+
+    /// <summary>The fleet as the database holds it now.</summary>
     public async Task<Fleet> LoadAsync(CancellationToken cancellationToken)
     {
         var rows = await db.NodePools.AsNoTracking()

@@ -13,12 +13,16 @@ using ControlPlane.Domain.Common;
 namespace ControlPlane.Application.Placements;
 
 /// <summary>
-/// Admission in one transaction: validate, lock the tenant's quota rows, check quota, schedule, lock and re-check the
-/// chosen pool, reserve, insert the placement and its reconcile request. Never overcommits under concurrency.
+/// Admission in one transaction: validate, schedule on the cached fleet, reserve quota and pool capacity with one
+/// conditional statement (<see cref="CapacityLedger"/>), insert the placement and its reconcile request. Never
+/// overcommits under concurrency.
 /// </summary>
 public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, ModelReferenceResolver models,
     SpendGuard spend, AuditTrail audit, AdmissionMetrics metrics, TimeProvider clock)
 {
+    /// <summary>What an admission read about the tenant, in one query.</summary>
+    private sealed record AdmissionFacts(Tenant Tenant, bool NameTaken, MoneyLimits Money);
+
     /// <summary>How often to re-schedule when a concurrent admission took the chosen pool's last capacity.</summary>
     private const int ScheduleAttempts = 3;
 
@@ -28,13 +32,13 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
     };
 
     /// <summary>Admits the placement or throws why not; either way the outcome is counted.</summary>
-    public async Task<Placement> AdmitAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
+    public async Task<AdmittedPlacement> AdmitAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var placement = await AdmitOrRefuseAsync(tenantName, request, cancellationToken);
+            var admitted = await AdmitOrRefuseAsync(tenantName, request, cancellationToken);
             metrics.Counted(AdmissionMetrics.Admitted);
-            return placement;
+            return admitted;
         }
         catch (Exception refusal) when (refusal is not OperationCanceledException)
         {
@@ -43,76 +47,99 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         }
     }
 
-    private async Task<Placement> AdmitOrRefuseAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
+    // One connection, and for a tenant without money limits: the tenant with what admission needs to know about it (one
+    // read), BEGIN, the reservation (one conditional statement), the inserts (one batch), COMMIT. The fleet comes from
+    // this replica's cache; the response is built from the entities saved here.
+    private async Task<AdmittedPlacement> AdmitOrRefuseAsync(string tenantName, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
         var spec = PlacementValidation.ToSpec(request);
-        var tenant = await TenantAsync(tenantName, cancellationToken);
-        tenant.EnsureCanCreate();
-        if (await db.Placements.AnyAsync(p => p.TenantId == tenant.Id && p.Name == request.Name && !PlacementPhases.Finished.Contains(p.Phase),
-                cancellationToken))
-        {
-            throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
-        }
-
-        var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
-        var schedulingRequest = SchedulingRequestFor(tenant, spec);
-        var units = schedulingRequest.TotalUnits;
-        var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
-        // Decide before taking any lock: reading the fleet and scoring it takes longer than the rest of the admission,
-        // and the chosen pool's capacity is checked again under its row lock anyway.
-        var (fleetNow, decision, view) = await DecideAsync(schedulingRequest, cancellationToken);
         return await db.InTransactionAsync(async () =>
         {
-            var quotas = await ledger.LockQuotasAsync(tenant.Id, [QuotaResource.Placements, gpuResource, .. SpendGuard.MonthlyQuotas],
-                cancellationToken);
-            var checks = QuotaChecks(quotas, gpuResource, units);
-            if (checks.Any(c => !c.Sufficient))
+            var facts = await AdmissionFactsAsync(tenantName, request.Name, cancellationToken);
+            var tenant = facts.Tenant;
+            tenant.EnsureCanCreate();
+            if (facts.NameTaken)
             {
-                throw QuotaExceeded(checks);
+                throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
             }
 
+            var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
+            var schedulingRequest = SchedulingRequestFor(tenant, spec, request.Name);
+            var units = schedulingRequest.TotalUnits;
+            var gpuResource = GpuResourceOf(spec);
+            Fleet? stale = null;
             for (var attempt = 1; ; attempt++)
             {
+                var (fleetNow, decision, view) = await DecideAsync(schedulingRequest, stale, cancellationToken);
                 var chosen = decision.Chosen!;
                 var (clusterId, poolId) = fleetNow.Ids[(chosen.Cluster, chosen.NodePool)];
-                var pool = await ledger.LockPoolAsync(poolId, cancellationToken);
-                if (pool.FreeUnits(spec.MigProfile) < units)
+                var pool = fleetNow.Snapshot.Pools.First(p => p.Cluster.Name == chosen.Cluster && p.Name == chosen.NodePool);
+                // The price in force, read before the reservation's locks (and once per request).
+                var quote = facts.Money.Any
+                    ? await spend.QuoteAsync(new PoolPrice(pool.GpuModel, pool.CapacityType, pool.PricePerGpuHour), spec.MigProfile, cancellationToken)
+                    : null;
+                switch (await ledger.TakeAsync(CapacityLedger.AdmissionClaim(tenant.Id, gpuResource, poolId, spec.MigProfile, units), cancellationToken))
                 {
-                    // Another admission took the capacity since our snapshot: decide again on fresh data.
-                    if (attempt < ScheduleAttempts)
-                    {
-                        (fleetNow, decision, view) = await DecideAsync(schedulingRequest, cancellationToken);
+                    case ReservationOutcome.QuotaShort shortOf:
+                        throw QuotaExceeded(QuotaChecks(shortOf.Quotas, gpuResource, units));
+                    case ReservationOutcome.PoolShort when attempt < ScheduleAttempts:
+                        stale = fleetNow; // another admission (maybe on another replica) took the capacity: decide again on fresh data
                         continue;
-                    }
-
-                    throw new ConflictException("insufficient-capacity", "The capacity was taken by concurrent admissions; retry.",
-                        new Dictionary<string, object?> { ["decision"] = view });
+                    case ReservationOutcome.PoolShort:
+                        throw new ConflictException("insufficient-capacity", "The capacity was taken by concurrent admissions; retry.",
+                            new Dictionary<string, object?> { ["decision"] = view });
                 }
 
-                // Budget hard cap and the monthly spend / GPU-hour quotas: month-to-date usage + this placement's estimate.
-                await spend.EnsureAffordableAsync(tenant.Id, tenant.Name, quotas, pool, spec.MigProfile, units, cancellationToken);
+                // Budget hard cap and the monthly spend / GPU-hour quotas: only the month-to-date comparison under the locks.
+                if (quote is not null)
+                {
+                    await spend.EnsureAffordableAsync(tenant.Id, tenant.Name, facts.Money, quote, units, cancellationToken);
+                }
+
                 var now = clock.GetUtcNow();
-                quotas[QuotaResource.Placements].Reserve(1, now);
-                quotas[gpuResource].Reserve(units, now);
-                pool.Reserve(spec.MigProfile, (int)units, now);
                 var (placement, admitted) = Placement.Admit(tenant.Id, tenant.Name, request.Name, spec, clusterId, chosen.Cluster,
-                    pool.Id, pool.Name, chosen.RuntimeClass, chosen.HourlyPrice, JsonSerializer.Serialize(view, DecisionJson), now, model);
+                    poolId, chosen.NodePool, chosen.RuntimeClass, chosen.HourlyPrice, JsonSerializer.Serialize(view, DecisionJson), now, model);
                 db.Placements.Add(placement);
                 db.PlacementTransitions.Add(admitted);
                 db.ReconcileRequests.Add(ReconcileRequest.For(placement.Id, ReconcileAction.Apply, now));
                 audit.Record("placement.create", $"tenants/{tenantName}/placements/{placement.Name}", tenantName,
-                    new Dictionary<string, string> { ["cluster"] = chosen.Cluster, ["nodePool"] = pool.Name, ["units"] = units.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    new Dictionary<string, string> { ["cluster"] = chosen.Cluster, ["nodePool"] = chosen.NodePool, ["units"] = units.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 await db.SaveChangesAsync(cancellationToken);
-                return placement;
+                return new AdmittedPlacement(placement, admitted);
             }
         }, cancellationToken);
     }
 
-    private async Task<(Fleet Fleet, SchedulingDecision Decision, SchedulingDecisionView View)> DecideAsync(SchedulingRequest request,
+    /// <summary>The tenant, whether the name is taken by a live placement, and its money limits: one query.</summary>
+    private async Task<AdmissionFacts> AdmissionFactsAsync(string tenantName, string placementName, CancellationToken cancellationToken)
+    {
+        var finished = PlacementPhases.Finished;
+        var monthly = SpendGuard.MonthlyQuotas;
+        var facts = await db.Tenants.AsNoTracking().Where(t => t.Name == tenantName).Select(t => new
+        {
+            Tenant = t,
+            NameTaken = db.Placements.Any(p => p.TenantId == t.Id && p.Name == placementName && !finished.Contains(p.Phase)),
+            HardCap = db.Budgets.Where(b => b.TenantId == t.Id && b.HardCap).FirstOrDefault(),
+            Monthly = db.Quotas.Where(q => q.TenantId == t.Id && monthly.Contains(q.Resource)).ToList(),
+        }).FirstOrDefaultAsync(cancellationToken) ?? throw new ResourceNotFoundException("tenant", tenantName);
+        return new AdmissionFacts(facts.Tenant, facts.NameTaken, MoneyLimits.From(facts.HardCap, facts.Monthly));
+    }
+
+    /// <summary>
+    /// Decides on this replica's cached fleet; a refusal on cached data is decided again on a fresh read, so that a
+    /// stale cache can delay a choice but never refuse what the database would admit.
+    /// </summary>
+    private async Task<(Fleet Fleet, SchedulingDecision Decision, SchedulingDecisionView View)> DecideAsync(SchedulingRequest request, Fleet? stale,
         CancellationToken cancellationToken)
     {
-        var current = await fleet.LoadAsync(cancellationToken);
+        var current = await fleet.CurrentAsync(stale, cancellationToken);
         var decision = PlacementScheduler.Decide(request, current.Snapshot);
+        if (decision.Outcome != SchedulingOutcome.Scheduled)
+        {
+            current = await fleet.CurrentAsync(current, cancellationToken);
+            decision = PlacementScheduler.Decide(request, current.Snapshot);
+        }
+
         var view = DecisionViews.From(decision);
         EnsureScheduled(decision, view);
         return (current, decision, view);
@@ -123,12 +150,13 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
     {
         var spec = PlacementValidation.ToSpec(request);
         var tenant = await TenantAsync(tenantName, cancellationToken);
-        var schedulingRequest = SchedulingRequestFor(tenant, spec);
-        var gpuResource = spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
-        string[] resources = [QuotaResource.Placements, gpuResource, .. SpendGuard.MonthlyQuotas];
+        var schedulingRequest = SchedulingRequestFor(tenant, spec, request.Name);
+        var gpuResource = GpuResourceOf(spec);
+        string[] resources = [QuotaResource.Placements, gpuResource];
         var quotas = await db.Quotas.AsNoTracking().Where(q => q.TenantId == tenant.Id && resources.Contains(q.Resource))
-            .ToDictionaryAsync(q => q.Resource, cancellationToken);
+            .ToDictionaryAsync(q => q.Resource, q => new QuotaUse(q.Limit, q.Used), cancellationToken);
         var checks = QuotaChecks(quotas, gpuResource, schedulingRequest.TotalUnits);
+        // A preview reads the fleet as it is: it explains, and is not on the hot path.
         var current = await fleet.LoadAsync(cancellationToken);
         var decision = PlacementScheduler.Decide(schedulingRequest, current.Snapshot);
 
@@ -136,9 +164,10 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         SpendCheck? spendCheck = null;
         if (decision.Chosen is { } chosen)
         {
-            var poolId = current.Ids[(chosen.Cluster, chosen.NodePool)].PoolId;
-            var pool = await db.NodePools.AsNoTracking().FirstAsync(p => p.Id == poolId, cancellationToken);
-            spendCheck = await spend.CheckAsync(tenant.Id, tenant.Name, quotas, pool, spec.MigProfile, schedulingRequest.TotalUnits, cancellationToken);
+            var pool = current.Snapshot.Pools.First(p => p.Cluster.Name == chosen.Cluster && p.Name == chosen.NodePool);
+            var quote = await spend.QuoteAsync(new PoolPrice(pool.GpuModel, pool.CapacityType, pool.PricePerGpuHour), spec.MigProfile, cancellationToken);
+            spendCheck = await spend.CheckAsync(tenant.Id, tenant.Name, await spend.LimitsAsync(tenant.Id, cancellationToken), quote,
+                schedulingRequest.TotalUnits, cancellationToken);
         }
 
         return new PlacementPreviewResponse(
@@ -147,7 +176,10 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
             checks, DecisionViews.From(decision), spendCheck);
     }
 
-    private static SchedulingRequest SchedulingRequestFor(Tenant tenant, PlacementSpec spec) => new()
+    private static string GpuResourceOf(PlacementSpec spec) =>
+        spec.MigProfile is null ? QuotaResource.Gpu(spec.GpuModel!) : QuotaResource.Mig(spec.MigProfile);
+
+    private static SchedulingRequest SchedulingRequestFor(Tenant tenant, PlacementSpec spec, string placementName) => new()
     {
         Tenant = tenant.Name,
         Tier = tenant.IsolationTier,
@@ -158,17 +190,19 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         Interruptible = spec.Interruptible,
         AllowedRegions = spec.Regions,
         TenantAllowedRegions = tenant.AllowedRegions,
+        // Equally good pools are spread over by placement, so concurrent admissions do not all contend for one pool row.
+        TieBreaker = $"{tenant.Name}/{placementName}",
     };
 
-    private static List<QuotaCheckView> QuotaChecks(IReadOnlyDictionary<string, Quota> quotas, string gpuResource, long units) =>
+    private static List<QuotaCheckView> QuotaChecks(IReadOnlyDictionary<string, QuotaUse> quotas, string gpuResource, long units) =>
     [
         Check(quotas, QuotaResource.Placements, 1),
         Check(quotas, gpuResource, units),
     ];
 
-    private static QuotaCheckView Check(IReadOnlyDictionary<string, Quota> quotas, string resource, long requested) =>
+    private static QuotaCheckView Check(IReadOnlyDictionary<string, QuotaUse> quotas, string resource, long requested) =>
         quotas.TryGetValue(resource, out var quota)
-            ? new QuotaCheckView(resource, quota.Limit, quota.Used, requested, quota.CanReserve(requested))
+            ? new QuotaCheckView(resource, quota.Limit, quota.Used, requested, Quota.Fits(quota.Used, quota.Limit, requested))
             : new QuotaCheckView(resource, 0, 0, requested, false);
 
     private static ConflictException QuotaExceeded(IReadOnlyList<QuotaCheckView> checks) => new("quota-exceeded",
@@ -195,3 +229,6 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
         await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Name == tenantName, cancellationToken)
         ?? throw new ResourceNotFoundException("tenant", tenantName);
 }
+
+/// <summary>A placement just admitted, with its first transition: enough to answer without reading it back.</summary>
+public sealed record AdmittedPlacement(Placement Placement, PlacementTransition Admitted);

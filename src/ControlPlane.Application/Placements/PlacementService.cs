@@ -12,12 +12,12 @@ namespace ControlPlane.Application.Placements;
 
 /// <summary>Reads, rescales and deletes placements (admission is <see cref="PlacementAdmission"/>).</summary>
 public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admission, AdmissionGate gate, CapacityLedger ledger,
-    AuditTrail audit, Rollouts.RolloutTransitions rollouts, TimeProvider clock)
+    IPlacementLocks locks, AuditTrail audit, Rollouts.RolloutTransitions rollouts, TimeProvider clock)
 {
     public async Task<Versioned<PlacementResponse>> CreateAsync(string tenant, CreatePlacementRequest request, CancellationToken cancellationToken)
     {
-        var placement = await gate.RunAsync(() => admission.AdmitAsync(tenant, request, cancellationToken), cancellationToken);
-        return await GetAsync(tenant, placement.Name, cancellationToken);
+        var (placement, admitted) = await gate.RunAsync(() => admission.AdmitAsync(tenant, request, cancellationToken), cancellationToken);
+        return new(ToResponse(placement, [admitted], rollout: null), placement.Version);
     }
 
     public async Task<Page<PlacementResponse>> ListAsync(string tenantName, PageRequest page, PlacementPhase? phase, PlacementKind? kind,
@@ -155,9 +155,7 @@ public sealed class PlacementService(IControlPlaneDb db, PlacementAdmission admi
     internal async Task<Placement> LoadForChangeAsync(string tenantName, string name, CancellationToken cancellationToken)
     {
         var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
-        return await db.Placements.FromSql(
-                $"SELECT p.*, p.xmin FROM placements p WHERE p.tenant_id = {tenantId} AND p.name = {name} AND p.phase NOT IN ('Failed', 'Succeeded', 'Terminated') FOR UPDATE")
-            .FirstOrDefaultAsync(cancellationToken)
+        return await locks.LockLiveAsync(tenantId, name, cancellationToken)
             ?? await LoadAsync(tenantName, name, tracking: true, cancellationToken);
     }
 

@@ -1,13 +1,14 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
+using ControlPlane.Application.Quotas;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.Tenants;
 
 /// <summary>Tenant lifecycle: operators create, change, suspend, resume and delete tenants.</summary>
-public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
+public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<TenantResponse>> CreateAsync(CreateTenantRequest request, CancellationToken cancellationToken)
     {
@@ -79,9 +80,8 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
         {
             var tenant = await LoadForChangeAsync(name, ifMatch, cancellationToken);
             // Admission locks the same quota rows, so nothing can be reserved between this check and the delete.
-            var quotas = await db.Quotas.FromSql($"SELECT q.*, q.xmin FROM quotas q WHERE q.tenant_id = {tenant.Id} FOR UPDATE")
-                .ToListAsync(cancellationToken);
-            var held = quotas.Where(q => q.Used > 0).ToList();
+            var quotas = await quotaLocks.LockAsync(tenant.Id, null, cancellationToken);
+            var held = quotas.Values.Where(q => q.Used > 0).ToList();
             if (held.Count > 0)
             {
                 throw new ConflictException("tenant-has-live-resources",
@@ -107,7 +107,7 @@ public sealed class TenantService(IControlPlaneDb db, IClientCredentialsStore cl
 
             await revoker.RevokeTenantTokensAsync(name, cancellationToken);
             db.ServiceAccounts.RemoveRange(accounts);
-            db.Quotas.RemoveRange(quotas);
+            db.Quotas.RemoveRange(quotas.Values);
             db.Tenants.Remove(tenant);
             audit.Record("tenant.delete", $"tenants/{name}", name);
             await db.SaveChangesAsync(cancellationToken);

@@ -113,35 +113,6 @@ public sealed class NodePool
         }
     }
 
-    /// <summary>Reserves whole GPUs or MIG slices; the caller holds the row lock and has checked the capacity.</summary>
-    public void Reserve(string? migProfile, int units, DateTimeOffset now)
-    {
-        if (migProfile is null)
-        {
-            AllocatedGpus += units;
-        }
-        else
-        {
-            AllocatedMigSlices[migProfile] = AllocatedMigSlices.GetValueOrDefault(migProfile) + units;
-        }
-
-        UpdatedAt = now;
-    }
-
-    public void Release(string? migProfile, int units, DateTimeOffset now)
-    {
-        if (migProfile is null)
-        {
-            AllocatedGpus = Math.Max(0, AllocatedGpus - units);
-        }
-        else
-        {
-            AllocatedMigSlices[migProfile] = Math.Max(0, AllocatedMigSlices.GetValueOrDefault(migProfile) - units);
-        }
-
-        UpdatedAt = now;
-    }
-
     /// <summary>Free units of what a request needs: whole GPUs, or slices of one MIG profile.</summary>
     public long FreeUnits(string? migProfile) => migProfile is null
         ? (long)TotalGpus - AllocatedGpus

@@ -36,7 +36,10 @@ public sealed class Quota
         UpdatedAt = now;
     }
 
-    public bool CanReserve(long amount) => amount <= 0 || Used + amount <= Limit;
+    public bool CanReserve(long amount) => Fits(Used, Limit, amount);
+
+    /// <summary>The quota rule: <paramref name="amount"/> more fits when the use stays within the limit.</summary>
+    public static bool Fits(long used, long limit, long amount) => amount <= 0 || used + amount <= limit;
 
     public void Reserve(long amount, DateTimeOffset now)
     {

@@ -79,4 +79,12 @@ public sealed class CandidateEvaluation
     internal double UtilisationAfterPlacement => TotalUnits == 0 ? 0d : (double)AllocatedAfterPlacement / TotalUnits;
 
     internal int Rank { get; set; }
+
+    /// <summary>How many accepted pools were equal to this one on price and packing (0: none).</summary>
+    internal int TiedWith { get; set; }
+
+    /// <summary>The order among equals: a stable hash of the request's tie-breaker and this pool (FNV-1a, 64 bit).</summary>
+    internal ulong TieOrder => _tieOrder ??= _request.TieBreaker is { } key ? StableHash.Of(key, _pool.Cluster.Name, _pool.Name) : 0UL;
+
+    private ulong? _tieOrder;
 }

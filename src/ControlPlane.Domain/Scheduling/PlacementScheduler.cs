@@ -13,7 +13,8 @@ namespace ControlPlane.Domain.Scheduling;
 /// or MIG profile; sandbox runtime class missing from the cluster, or gVisor limits; a replica larger than a node; the request larger than the whole pool.
 /// Then the passing ones: cluster unavailable, free capacity.
 /// Accepted pools are ranked by hourly price of the request (lower first), then utilisation after placing
-/// (higher first: bin packing, less fragmentation), then cluster name and pool name (ordinal).
+/// (higher first: bin packing, less fragmentation), then a stable hash of the request's tie-breaker and the pool
+/// (spreading concurrent admissions over equals), then cluster name and pool name (ordinal).
 /// </remarks>
 public static class PlacementScheduler
 {
@@ -65,6 +66,11 @@ public static class PlacementScheduler
         for (var i = 0; i < acceptedCount; i++)
         {
             candidates[i].Rank = i + 1;
+        }
+
+        if (acceptedCount > 1 && request.TieBreaker is not null)
+        {
+            candidates[0].TiedWith = CountEquals(candidates, acceptedCount);
         }
 
         if (acceptedCount > 0)
@@ -190,22 +196,45 @@ public static class PlacementScheduler
     private static CandidateEvaluation Rejected(DecisionContext context, int index, NodePoolSnapshot snapshot, RejectionCode code) =>
         new(context.Request, snapshot, index, code, null, null, context.NeededUnits, 0, 0, 0m);
 
-    /// <summary>Best first: lower price, then higher utilisation after placing, then fleet (name) order.</summary>
+    /// <summary>How many of the other accepted pools rank equal to the best one (same price, same packing).</summary>
+    private static int CountEquals(CandidateEvaluation[] ranked, int acceptedCount)
+    {
+        var equals = 0;
+        while (equals + 1 < acceptedCount && RankComparer.Equal(ranked[0], ranked[equals + 1]))
+        {
+            equals++;
+        }
+
+        return equals;
+    }
+
+    /// <summary>
+    /// Best first: lower price, then higher utilisation after placing, then — among equals — the request's stable
+    /// hash order (see <see cref="SchedulingRequest.TieBreaker"/>), then fleet (name) order.
+    /// </summary>
     private sealed class RankComparer : IComparer<CandidateEvaluation>
     {
         public static readonly RankComparer Instance = new();
 
+        public static bool Equal(CandidateEvaluation x, CandidateEvaluation y) => ByPriceAndPacking(x, y) == 0;
+
         public int Compare(CandidateEvaluation? x, CandidateEvaluation? y)
         {
-            var byPrice = x!.HourlyPrice.CompareTo(y!.HourlyPrice);
-            if (byPrice != 0)
+            var byScore = ByPriceAndPacking(x!, y!);
+            if (byScore != 0)
             {
-                return byPrice;
+                return byScore;
             }
 
+            var byTie = x!.TieOrder.CompareTo(y!.TieOrder);
+            return byTie != 0 ? byTie : x.FleetIndex.CompareTo(y.FleetIndex);
+        }
+
+        private static int ByPriceAndPacking(CandidateEvaluation x, CandidateEvaluation y)
+        {
+            var byPrice = x.HourlyPrice.CompareTo(y.HourlyPrice);
             // Compare the fractions allocated / total exactly, higher first.
-            var byPacking = (y.AllocatedAfterPlacement * x.TotalUnits).CompareTo(x.AllocatedAfterPlacement * y.TotalUnits);
-            return byPacking != 0 ? byPacking : x.FleetIndex.CompareTo(y.FleetIndex);
+            return byPrice != 0 ? byPrice : (y.AllocatedAfterPlacement * x.TotalUnits).CompareTo(x.AllocatedAfterPlacement * y.TotalUnits);
         }
     }
 }

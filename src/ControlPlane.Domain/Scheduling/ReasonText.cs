@@ -21,7 +21,10 @@ internal static class ReasonText
             var runtime = evaluation.RuntimeClass is { } rc ? string.Create(Inv, $" under {rc}") : string.Empty;
             return string.Create(Inv,
                 $"{where} can take it{runtime}: {evaluation.NeededUnits} of {Units(evaluation.FreeUnits, "free", pool, mig)}, ") +
-                string.Create(Inv, $"{Money(evaluation.HourlyPrice)} per hour, {evaluation.UtilisationAfterPlacement:0.#%} allocated after placement");
+                string.Create(Inv, $"{Money(evaluation.HourlyPrice)} per hour, {evaluation.UtilisationAfterPlacement:0.#%} allocated after placement") +
+                (evaluation.TiedWith > 0
+                    ? string.Create(Inv, $"; equal on price and packing with {evaluation.TiedWith} other pool(s), chosen among them by a stable hash of the placement")
+                    : string.Empty);
         }
 
         return code switch

@@ -74,5 +74,12 @@ public sealed record SchedulingRequest
     } = [];
 
     /// <summary>GPUs or MIG slices needed over all replicas.</summary>
+    /// <summary>
+    /// A stable key of the placement (e.g. tenant/name). Pools equal on price and packing are ordered by a hash of it
+    /// and of the pool, so concurrent admissions spread over equals instead of all contending for the first one; the
+    /// same placement always gets the same order. Without it, equals stay in fleet (name) order.
+    /// </summary>
+    public string? TieBreaker { get; init; }
+
     public long TotalUnits => (long)Gpu.UnitsPerReplica * Replicas;
 }

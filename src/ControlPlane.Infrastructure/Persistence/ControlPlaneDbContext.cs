@@ -12,6 +12,7 @@ using ControlPlane.Infrastructure.Idempotency;
 using ControlPlane.Infrastructure.Identity;
 using ControlPlane.Infrastructure.Identity.Revocation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpenIddict.EntityFrameworkCore.Models;
 
 namespace ControlPlane.Infrastructure.Persistence;
@@ -43,6 +44,14 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();
+
+    bool IControlPlaneDb.InTransaction => Database.CurrentTransaction is not null;
+
+    Task<IDbContextTransaction> IControlPlaneDb.BeginTransactionAsync(bool savepointPerSave, CancellationToken cancellationToken)
+    {
+        Database.AutoSavepointsEnabled = savepointPerSave;
+        return Database.BeginTransactionAsync(cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
-/// The fallback behind <see cref="RevocationListener"/>: a notification lost while the listener reconnects is still
+/// The fallback behind <see cref="RevocationChannel"/>: a notification lost while the listener reconnects is still
 /// applied within one poll interval (Identity:RevocationPollInterval). It pauses in real time whatever clock the
 /// service runs on: revocation must propagate even where tests drive the clock.
 /// </summary>

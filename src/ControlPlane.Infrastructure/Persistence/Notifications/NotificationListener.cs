@@ -2,15 +2,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace ControlPlane.Infrastructure.Identity.Revocation;
+namespace ControlPlane.Infrastructure.Persistence.Notifications;
 
 /// <summary>
-/// Applies revocations the moment another replica commits them (PostgreSQL LISTEN/NOTIFY). The connection is
-/// re-established with backoff after any failure (a database restart, a failover, a dropped socket), and every
-/// (re)connection re-reads the table, so nothing committed while it was away is missed.
+/// Hears what other replicas commit (PostgreSQL LISTEN/NOTIFY) on one connection for every <see cref="INotificationChannel"/>
+/// (token revocations, fleet changes). The connection is re-established with backoff after any failure (a database
+/// restart, a failover, a dropped socket), and every (re)connection resynchronises each channel, so nothing committed
+/// while it was away is missed.
 /// </summary>
-internal sealed partial class RevocationListener(NpgsqlDataSource dataSource, RevocationEpochs epochs, RevocationTable table,
-    ILogger<RevocationListener> logger) : BackgroundService
+internal sealed partial class NotificationListener(NpgsqlDataSource dataSource, IEnumerable<INotificationChannel> channels,
+    ILogger<NotificationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -18,8 +19,15 @@ internal sealed partial class RevocationListener(NpgsqlDataSource dataSource, Re
     // A silently dead socket never errors: probe the connection when nothing arrived for this long.
     private static readonly TimeSpan IdleProbe = TimeSpan.FromSeconds(15);
 
+    private readonly Dictionary<string, INotificationChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_channels.Count == 0)
+        {
+            return;
+        }
+
         var backoff = MinBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -39,10 +47,21 @@ internal sealed partial class RevocationListener(NpgsqlDataSource dataSource, Re
     private async Task ListenAsync(Action connected, CancellationToken stoppingToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-        connection.Notification += (_, notification) => epochs.Apply(notification.Payload);
-        await using var listen = new NpgsqlCommand($"LISTEN {RevocationPrincipals.Channel}", connection);
+        connection.Notification += (_, notification) =>
+        {
+            if (_channels.TryGetValue(notification.Channel, out var channel))
+            {
+                channel.Apply(notification.Payload);
+            }
+        };
+        // Channel names are constants of this assembly, never input.
+        await using var listen = new NpgsqlCommand(string.Join("; ", _channels.Keys.Select(name => $"LISTEN {name}")), connection);
         await listen.ExecuteNonQueryAsync(stoppingToken);
-        await table.RefreshAsync(stoppingToken);
+        foreach (var channel in _channels.Values)
+        {
+            await channel.ResynchroniseAsync(stoppingToken);
+        }
+
         connected();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -54,6 +73,6 @@ internal sealed partial class RevocationListener(NpgsqlDataSource dataSource, Re
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Token revocation listener lost its database connection; reconnecting in {Seconds} s")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The notification listener lost its database connection; reconnecting in {Seconds} s")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
 }

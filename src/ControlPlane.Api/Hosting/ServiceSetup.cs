@@ -31,6 +31,8 @@ internal static class ServiceSetup
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // A member no schema has (a typo'd field in a PATCH) is a 400 naming it, never silently ignored.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();

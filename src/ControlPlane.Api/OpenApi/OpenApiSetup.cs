@@ -11,6 +11,7 @@ internal static class OpenApiSetup
             options.AddDocumentTransformer<ClientCredentialsSecurityTransformer>();
             options.AddOperationTransformer<ProtocolHeadersTransformer>();
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
+            options.AddSchemaTransformer<ProblemExtensionsTransformer>();
         });
 
     /// <summary>Swagger UI at /swagger: an operator authorizes with a client id and secret (client-credentials flow).</summary>

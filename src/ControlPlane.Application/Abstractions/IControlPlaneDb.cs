@@ -8,6 +8,7 @@ using ControlPlane.Domain.ServiceAccounts;
 using ControlPlane.Domain.Slos;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ControlPlane.Application.Abstractions;
@@ -34,5 +35,14 @@ public interface IControlPlaneDb
     DbSet<Slo> Slos { get; }
     DbSet<SloEvaluation> SloEvaluations { get; }
     DatabaseFacade Database { get; }
+
+    /// <summary>What the unit of work tracks; a transaction run again starts from an empty one.</summary>
+    ChangeTracker ChangeTracker { get; }
+
+    /// <summary>
+    /// True when <paramref name="exception"/> says the transaction lost a race and would succeed if run again from the start:
+    /// a serialization failure (40001) or a deadlock (40P01).
+    /// </summary>
+    bool IsSerializationConflict(Exception exception);
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

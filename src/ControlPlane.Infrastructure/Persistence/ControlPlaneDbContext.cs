@@ -37,6 +37,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
     public DbSet<Slo> Slos => Set<Slo>();
     public DbSet<SloEvaluation> SloEvaluations => Set<SloEvaluation>();
+
+    public bool IsSerializationConflict(Exception exception) => TransientDatabaseFailure.IsSerializationConflict(exception);
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();

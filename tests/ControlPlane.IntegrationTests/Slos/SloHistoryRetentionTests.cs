@@ -1,7 +1,6 @@
 using ControlPlane.Application.Slos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ControlPlane.IntegrationTests.Slos;
 
@@ -53,28 +52,14 @@ public sealed class SloHistoryRetentionTests(SloAppWithoutWorker app) : IClassFi
         Assert.All(times.Skip(2), t => Assert.True(t >= now.AddSeconds(-1)));
     }
 
-    private async Task InsertHistoryAsync(string slo, IReadOnlyList<DateTimeOffset> times)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var insert = new NpgsqlCommand(
+    private async Task InsertHistoryAsync(string slo, IReadOnlyList<DateTimeOffset> times) =>
+        Assert.Equal(times.Count, await app.ExecuteSqlAsync(
             """
             INSERT INTO slo_evaluations (slo_id, at, state, sli, budget_remaining, burn_rates)
             SELECT s.id, t, 'Healthy', 0.999, 0.5, '{}'::jsonb FROM slos s, unnest(@times) AS t WHERE s.name = @slo
-            """, connection);
-        insert.Parameters.AddWithValue("times", times.Select(t => t.UtcDateTime).ToArray());
-        insert.Parameters.AddWithValue("slo", slo);
-        Assert.Equal(times.Count, await insert.ExecuteNonQueryAsync());
-    }
+            """, ("times", times.Select(t => t.UtcDateTime).ToArray()), ("slo", slo)));
 
-    private async Task<long> CountHistoryAsync(string slo, DateTimeOffset before)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM slo_evaluations e JOIN slos s ON s.id = e.slo_id WHERE s.name = @slo AND e.at < @before", connection);
-        count.Parameters.AddWithValue("slo", slo);
-        count.Parameters.AddWithValue("before", before.UtcDateTime);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountHistoryAsync(string slo, DateTimeOffset before) => app.ScalarSqlAsync<long>(
+        "SELECT count(*) FROM slo_evaluations e JOIN slos s ON s.id = e.slo_id WHERE s.name = @slo AND e.at < @before",
+        ("slo", slo), ("before", before.UtcDateTime));
 }

@@ -33,6 +33,8 @@ internal static class ServiceSetup
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
             // Numbers are JSON numbers: the web default also reads "8" as 8, which documents every integer as "integer or string".
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // A member no schema has (a typo'd field in a PATCH) is a 400 naming it, never silently ignored.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();

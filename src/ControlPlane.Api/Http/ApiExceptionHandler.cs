@@ -10,7 +10,7 @@ using Npgsql;
 namespace ControlPlane.Api.Http;
 
 /// <summary>Maps application and domain errors to problem details. Nothing else leaks: no stack traces, no SQL.</summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>A restarted PostgreSQL answers the first request about 0.2 s after it accepts connections again.</summary>
     private const string RetryAfterSeconds = "1";
@@ -59,13 +59,25 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         _ => Problems.Create(500, ProblemTypes.InternalError, "An unexpected error occurred.", "The error was logged; quote the requestId when reporting it."),
     };
 
-    /// <summary>A body that is not valid JSON or has a wrongly typed field (e.g. an unknown enum value) names the field.</summary>
+    /// <summary>
+    /// A body that is not valid JSON, has a wrongly typed field (e.g. an unknown enum value) or a member the schema does not
+    /// have names the field.
+    /// </summary>
     private static HttpValidationProblemDetails MalformedJson(JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
-        return Problems.Invalid(new Dictionary<string, string[]>
+        var message = "has an invalid value or type for this field (see the schema in /openapi/v1.json)";
+        if (UnmappedMember().Match(json.Message) is { Success: true } unmapped)
         {
-            [field] = ["has an invalid value or type for this field (see the schema in /openapi/v1.json)"],
-        }, "The body is not valid JSON for this operation.");
+            var member = unmapped.Groups[1].Value;
+            field = field == "body" ? member : field.EndsWith(member, StringComparison.Ordinal) ? field : field + "." + member;
+            message = "is not a field of this request body: check its spelling against the schema in /openapi/v1.json (unknown fields are refused, not ignored)";
+        }
+
+        return Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] }, "The body is not valid JSON for this operation.");
     }
+
+    /// <summary>System.Text.Json's message for a member refused by <c>JsonUnmappedMemberHandling.Disallow</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
 }

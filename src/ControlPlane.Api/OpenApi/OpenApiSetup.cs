@@ -14,6 +14,7 @@ internal static class OpenApiSetup
             options.AddOperationTransformer<RequestExamples>();
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
             options.AddSchemaTransformer<WireBoundsTransformer>();
+            options.AddSchemaTransformer<ProblemExtensionsTransformer>();
         });
 
     /// <summary>Swagger UI at /swagger: an operator authorizes with a client id and secret (client-credentials flow).</summary>

@@ -9,6 +9,7 @@ using ControlPlane.Domain.Slos;
 using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace ControlPlane.Application.Abstractions;
 
@@ -45,5 +46,14 @@ public interface IControlPlaneDb
     /// save then buys nothing, and EF swallows a failure to release one, hiding a connection lost right after a save.
     /// </summary>
     Task<IDbContextTransaction> BeginTransactionAsync(bool savepointPerSave, CancellationToken cancellationToken);
+
+    /// <summary>What the unit of work tracks; a transaction run again starts from an empty one.</summary>
+    ChangeTracker ChangeTracker { get; }
+
+    /// <summary>
+    /// True when <paramref name="exception"/> says the transaction lost a race and would succeed if run again from the start:
+    /// a serialization failure (40001) or a deadlock (40P01).
+    /// </summary>
+    bool IsSerializationConflict(Exception exception);
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

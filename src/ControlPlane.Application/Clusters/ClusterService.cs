@@ -92,6 +92,13 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
             : null;
         cluster.Update(request.Region, url, encrypted, clearDedication ? null : request.DedicatedTenant, clearDedication,
             clearIssuer ? null : request.ServiceAccountIssuer, clearIssuer, clock.GetUtcNow());
+        if (newCredentials)
+        {
+            // A new API server (or new credentials for it) is talked to as at registration: PriorityClasses, and, unless the
+            // operator gave one, its issuer discovered again (a cluster moved to another control plane has another issuer).
+            await PrepareAsync(cluster, discoverIssuer: request.ServiceAccountIssuer is null, cancellationToken);
+        }
+
         if (request.Prometheus is { } prometheus)
         {
             cluster.UsePrometheus(prometheusUrl, prometheus.BearerToken is null ? null : connections.ProtectSecret(prometheus.BearerToken), clock.GetUtcNow());
@@ -142,6 +149,7 @@ public sealed partial class ClusterService(IControlPlaneDb db, ClusterConnection
     /// land there) and, unless the operator gave one, discovers the service-account issuer from the cluster's
     /// /.well-known/openid-configuration. A cluster that cannot be reached is still registered, as unreachable with the
     /// reason; the periodic sync applies the PriorityClasses once it answers, and the issuer can be set with a PATCH.
+    /// A PATCH with new credentials prepares the cluster again the same way.
     /// </summary>
     private async Task PrepareAsync(Cluster cluster, bool discoverIssuer, CancellationToken cancellationToken)
     {

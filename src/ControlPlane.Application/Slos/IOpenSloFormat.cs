@@ -4,8 +4,8 @@ namespace ControlPlane.Application.Slos;
 
 /// <summary>
 /// OpenSLO v1 documents (YAML; the YAML library lives in Infrastructure). The export carries the indicator the control
-/// plane understands in <c>controlplane.io/*</c> annotations next to the queries it builds; the import reads those
-/// annotations (and name, service, window, target) and never the queries: tenants do not send PromQL.
+/// plane understands and the remediation rules in <c>controlplane.io/*</c> annotations next to the queries it builds; the
+/// import reads those annotations (and name, service, window, target) and never the queries: tenants do not send PromQL.
 /// </summary>
 public interface IOpenSloFormat
 {
@@ -22,4 +22,7 @@ public static class OpenSloAnnotations
     public const string Metrics = "controlplane.io/metrics";
     public const string ThresholdSeconds = "controlplane.io/threshold-seconds";
     public const string MaxCostPer1kInferences = "controlplane.io/max-cost-per-1k-inferences";
+
+    /// <summary>The remediation rules as a JSON array, exactly as <c>PUT …/slos/{slo}</c> takes them.</summary>
+    public const string Remediation = "controlplane.io/remediation";
 }

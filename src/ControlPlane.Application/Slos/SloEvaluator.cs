@@ -9,8 +9,10 @@ using ControlPlane.Domain.Common;
 
 namespace ControlPlane.Application.Slos;
 
-/// <summary>What one pass did: SLOs evaluated and Prometheus queries sent (the latter independent of the number of SLOs).</summary>
-public sealed record SloPass(int Evaluated, int Queries);
+/// <summary>
+/// What one pass did: SLOs evaluated, Prometheus queries sent (independent of the number of SLOs) and history rows pruned.
+/// </summary>
+public sealed record SloPass(int Evaluated, int Queries, int HistoryPruned);
 
 /// <summary>
 /// One evaluation pass: claims the due SLOs, reads their SLIs with batched queries per cluster, stores status and history,
@@ -24,18 +26,43 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var ids = await schedule.ClaimDueAsync(now, settings.EvaluationInterval, settings.BatchSize, cancellationToken);
+        var pruned = 0;
         if (ids.Count > 0)
         {
-            await EvaluateAsync(ids, now, cancellationToken);
+            var slos = await db.Slos.Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken);
+            pruned = await PruneHistoryAsync(slos, now, settings, cancellationToken);
+            await EvaluateAsync(slos, now, cancellationToken);
         }
 
         await PublishMetricsAsync(cancellationToken);
-        return new SloPass(ids.Count, reader.QueriesSent);
+        return new SloPass(ids.Count, reader.QueriesSent, pruned);
     }
 
-    private async Task EvaluateAsync(IReadOnlyList<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the claimed SLOs' history older than their retention, oldest first and at most a batch per pass: the claim is
+    /// the lease, so replicas never prune the same rows, and one statement per distinct window keeps a pass's cost bounded.
+    /// </summary>
+    private async Task<int> PruneHistoryAsync(IReadOnlyList<Slo> slos, DateTimeOffset now, SloOptions settings, CancellationToken cancellationToken)
     {
-        var slos = await db.Slos.Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken);
+        var pruned = 0;
+        foreach (var byWindow in slos.GroupBy(s => s.WindowDuration))
+        {
+            if (pruned >= settings.HistoryPruneBatchSize)
+            {
+                break;
+            }
+
+            var cutoff = now - settings.HistoryRetention(byWindow.Key);
+            var sloIds = byWindow.Select(s => s.Id).ToList();
+            pruned += await db.SloEvaluations.Where(e => sloIds.Contains(e.SloId) && e.At < cutoff)
+                .OrderBy(e => e.At).Take(settings.HistoryPruneBatchSize - pruned).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return pruned;
+    }
+
+    private async Task EvaluateAsync(List<Slo> slos, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var tenantIds = slos.Select(s => s.TenantId).Distinct().ToList();
         var placements = (await db.Placements.AsNoTracking()
                 .Where(p => tenantIds.Contains(p.TenantId) && !PlacementPhases.Finished.Contains(p.Phase) && p.Phase != PlacementPhase.Terminating)

@@ -19,4 +19,19 @@ public sealed class SloOptions
 
     /// <summary>SLOs claimed per batch of a pass.</summary>
     public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>How much longer than its window an SLO's evaluation history is kept (so a graph of a whole window has its edge).</summary>
+    public TimeSpan HistoryMargin { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The longest any SLO's history is kept, whatever its window: the operator's cap on the history table.</summary>
+    public TimeSpan MaxHistoryRetention { get; set; } = TimeSpan.FromDays(91);
+
+    /// <summary>
+    /// History rows deleted at most per pass (oldest first, only of the SLOs this pass claimed). Each pass adds one row per
+    /// SLO, so the default (twice <see cref="BatchSize"/>) also drains a backlog.
+    /// </summary>
+    public int HistoryPruneBatchSize { get; set; } = 20_000;
+
+    /// <summary>How long the history of an SLO with this window is kept: the window plus the margin, at most the cap.</summary>
+    public TimeSpan HistoryRetention(TimeSpan window) => window + HistoryMargin < MaxHistoryRetention ? window + HistoryMargin : MaxHistoryRetention;
 }

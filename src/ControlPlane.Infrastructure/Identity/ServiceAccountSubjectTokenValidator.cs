@@ -29,10 +29,13 @@ internal sealed class ServiceAccountSubjectTokenValidator(WorkloadIdentityVerifi
             return;
         }
 
+        // A token read from a file (`kubectl create token > file`, a mounted secret) ends with a newline, which the cluster's
+        // TokenReview would not find. A JWT never contains whitespace: only trailing whitespace is dropped, nothing inside.
+        var token = context.Token.TrimEnd(' ', '\t', '\r', '\n');
         JsonWebToken jwt;
         try
         {
-            jwt = new JsonWebToken(context.Token);
+            jwt = new JsonWebToken(token);
         }
         catch (ArgumentException)
         {
@@ -45,7 +48,7 @@ internal sealed class ServiceAccountSubjectTokenValidator(WorkloadIdentityVerifi
             jwt.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
         try
         {
-            var workload = await verifier.VerifyAsync(context.Token, claims, context.Transaction.CancellationToken);
+            var workload = await verifier.VerifyAsync(token, claims, context.Transaction.CancellationToken);
             var identity = new ClaimsIdentity(WorkloadTokenExchange.AuthenticationType, Claims.Subject, Claims.Role);
             identity.SetClaim(Claims.Subject, workload.Subject)
                 .SetClaim(ControlPlaneClaims.Tenant, workload.Tenant)

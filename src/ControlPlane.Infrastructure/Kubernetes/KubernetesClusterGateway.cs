@@ -85,6 +85,13 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IDisposa
                     Apply(policy), policy.Metadata.Name, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
             }
 
+            if (baseline.ControlPlane is null)
+            {
+                // Egress to the control plane must not outlive its configuration: a policy applied while it was configured goes.
+                await DeleteIfPresentAsync(() => client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync(
+                    ManifestRenderer.AllowControlPlanePolicyName, ns, cancellationToken: cancellationToken));
+            }
+
             await client.RbacAuthorizationV1.PatchNamespacedRoleBindingAsync(
                 Apply(ManifestRenderer.RoleBinding(baseline)), ManifestRenderer.RoleBindingName, ns, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
             return true;

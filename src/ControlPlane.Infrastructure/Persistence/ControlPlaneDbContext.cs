@@ -41,6 +41,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Slo> Slos => Set<Slo>();
     public DbSet<SloEvaluation> SloEvaluations => Set<SloEvaluation>();
     public DbSet<Domain.Rollouts.Rollout> Rollouts => Set<Domain.Rollouts.Rollout>();
+
+    public bool IsSerializationConflict(Exception exception) => TransientDatabaseFailure.IsSerializationConflict(exception);
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();

@@ -11,7 +11,7 @@ public static class TransientDatabaseFailure
     /// <summary>SQLSTATEs that say "not now" rather than "never" (see the PostgreSQL error-code appendix).</summary>
     private static readonly string[] TransientStates =
     [
-        PostgresErrorCodes.SerializationFailure, // 40001, after the caller's own retries
+        PostgresErrorCodes.SerializationFailure, // 40001, after the in-process retries (TransactionExtensions)
         PostgresErrorCodes.DeadlockDetected, // 40P01
         PostgresErrorCodes.LockNotAvailable, // 55P03, lock_timeout
         PostgresErrorCodes.QueryCanceled, // 57014, statement_timeout (a caller's own cancellation surfaces as OperationCanceledException)
@@ -22,6 +22,20 @@ public static class TransientDatabaseFailure
         "53200", // out_of_memory
         PostgresErrorCodes.DiskFull, // 53100
     ];
+
+    /// <summary>True when <paramref name="exception"/> or one it wraps is a serialization failure (40001) or a deadlock (40P01).</summary>
+    public static bool IsSerializationConflict(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when <paramref name="exception"/> or one it wraps is a transient database failure.</summary>
     public static bool Is(Exception exception)

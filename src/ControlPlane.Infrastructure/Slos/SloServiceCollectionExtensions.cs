@@ -14,6 +14,9 @@ internal static class SloServiceCollectionExtensions
             .Validate(o => o.QueryTimeout > TimeSpan.Zero, "Slos:QueryTimeout must be positive.")
             .Validate(o => o.RemediationCooldown >= TimeSpan.Zero, "Slos:RemediationCooldown must not be negative.")
             .Validate(o => o.BatchSize > 0, "Slos:BatchSize must be positive.")
+            .Validate(o => o.HistoryMargin >= TimeSpan.Zero, "Slos:HistoryMargin must not be negative.")
+            .Validate(o => o.MaxHistoryRetention >= TimeSpan.FromHours(1), "Slos:MaxHistoryRetention must be at least 1 hour.")
+            .Validate(o => o.HistoryPruneBatchSize > 0, "Slos:HistoryPruneBatchSize must be positive.")
             .ValidateOnStart();
         services.AddHttpClient<IPrometheusQueries, PrometheusHttpQueries>((sp, http) =>
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SloOptions>>().Value.QueryTimeout);

@@ -18,6 +18,30 @@ public sealed class ExplicitSyncApp : ControlPlaneApp
 public sealed class RealClusterRulesTests(ExplicitSyncApp app) : IClassFixture<ExplicitSyncApp>
 {
     [Fact]
+    public async Task New_credentials_in_a_PATCH_discover_the_issuer_again_unless_the_operator_names_one()
+    {
+        var first = await app.EmulatorAsync();
+        using var op = await app.OperatorClientAsync();
+        await (await op.PostAsJsonAsync("/v1/clusters", new
+        {
+            name = "moved-c", region = "moved-r", apiServerUrl = first.BaseAddress.ToString(), bearerToken = first.BearerToken, serviceAccountIssuer = "",
+        })).ExpectAsync(HttpStatusCode.Created);
+        await using var moved = await KubernetesApiEmulator.StartAsync(new EmulatorOptions { ServiceAccountIssuer = "https://oidc.moved.example" });
+
+        var patched = await (await op.PatchAsJsonAsync("/v1/clusters/moved-c", new { apiServerUrl = moved.BaseAddress.ToString(), bearerToken = moved.BearerToken }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("https://oidc.moved.example", patched.GetProperty("serviceAccountIssuer").GetString());
+        Assert.Equal(4, moved.List("scheduling.k8s.io/v1", "priorityclasses", null).Count(pc => ((string?)pc["metadata"]!["name"])!.StartsWith("controlplane-", StringComparison.Ordinal)));
+
+        // A PATCH without credentials leaves the issuer; one that names the issuer (or none) is taken as it is.
+        var renamed = await (await op.PatchAsJsonAsync("/v1/clusters/moved-c", new { region = "moved-r2" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("https://oidc.moved.example", renamed.GetProperty("serviceAccountIssuer").GetString());
+        var cleared = await (await op.PatchAsJsonAsync("/v1/clusters/moved-c", new { apiServerUrl = moved.BaseAddress.ToString(), bearerToken = moved.BearerToken, serviceAccountIssuer = "" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, cleared.GetProperty("serviceAccountIssuer").ValueKind);
+    }
+
+    [Fact]
     public async Task Registration_applies_the_priority_classes_and_discovers_the_issuer_and_sync_repairs_drift()
     {
         var emulator = await app.EmulatorAsync();

@@ -14,7 +14,8 @@ public sealed record HostileRequest(OpenApiOperation Operation, string Target, s
 /// Builds, for an operation of the OpenAPI document, a valid-looking request from its schema (values a user would send,
 /// so requests reach deep validation), then one request per (field, hostile value): every string gets NUL, control
 /// characters, 1 MB and invalid UTF-8; every number −1, 0, 2^63, 1e308 and a fraction; every map and array a null item and
-/// 10,000 entries; every date year 1 and 9999; every path parameter %00, .. and 300 characters; query parameters likewise.
+/// 10,000 entries; every date year 1 and 9999; every object a member its schema does not have; every path parameter %00, ..
+/// and 300 characters; query parameters likewise.
 /// </summary>
 public sealed class HostileRequests(IReadOnlyDictionary<string, string> pathSamples, IReadOnlyDictionary<string, JsonNode?> valueSamples)
 {
@@ -22,6 +23,11 @@ public sealed class HostileRequests(IReadOnlyDictionary<string, string> pathSamp
     private const string InvalidUtf8Marker = "@@invalid-utf8@@";
     private static readonly byte[] InvalidUtf8 = [0xC3, 0x28, 0xFF, 0xFE];
     private static readonly string OneMegabyte = new('a', 1 << 20);
+
+    /// <summary>The mutation that adds a member no schema has to one object of the body (a typo'd field): a 400 naming it.</summary>
+    public const string UnknownMemberMutation = "unknown member";
+
+    public const string UnknownMember = "zzUnknownMember";
 
     /// <summary>
     /// Values a field may legitimately accept, so they are checked for 5xx and problem bodies only: 0 and a fraction; 2^63 in a
@@ -73,6 +79,18 @@ public sealed class HostileRequests(IReadOnlyDictionary<string, string> pathSamp
 
                 yield return new HostileRequest(operation, "body " + Describe(path), label, Url(operation, baseQuery, null), Serialize(mutated),
                     MayBeAccepted(label, schema));
+            }
+        }
+
+        // Every object of the body with declared members (the body itself, nested objects, items of arrays) gets one more.
+        var objects = Fields(operation.Body, []).Prepend(([], operation.Body)).Where(f => f.Schema is { Kind: SchemaKind.Object, Properties.Count: > 0 });
+        foreach (var (path, _) in objects)
+        {
+            var mutated = body.DeepClone();
+            if (TrySet(mutated, [.. path, UnknownMember], 1))
+            {
+                yield return new HostileRequest(operation, "body " + Describe([.. path, UnknownMember]), UnknownMemberMutation,
+                    Url(operation, baseQuery, null), Serialize(mutated), MayBeAccepted: false);
             }
         }
     }

@@ -112,7 +112,7 @@ public static class PostgresServer
 
     private static string StartLocalCluster()
     {
-        var cluster = LocalCluster.Start($"controlplane-test-pg-{Environment.ProcessId}");
+        var cluster = LocalCluster.Start($"{LocalCluster.FolderPrefix}{Environment.ProcessId}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
         return cluster.AdminConnectionString;
     }
@@ -123,7 +123,7 @@ public static class PostgresServer
     /// </summary>
     public static async Task<LocalCluster> StartPrivateAsync(string purpose)
     {
-        var cluster = LocalCluster.Start($"controlplane-test-pg-{Environment.ProcessId}-{purpose.ToLowerInvariant()}");
+        var cluster = LocalCluster.Start($"{LocalCluster.FolderPrefix}{Environment.ProcessId}-{purpose.ToLowerInvariant()}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
         await CreateTemplateAsync(cluster.AdminConnectionString);
         await using var connection = new NpgsqlConnection(cluster.AdminConnectionString);
@@ -137,6 +137,7 @@ public static class PostgresServer
     /// <summary>A throwaway cluster (initdb + pg_ctl) in a temp directory, as the postgres user when run as root.</summary>
     public sealed class LocalCluster : IDisposable
     {
+        internal const string FolderPrefix = "controlplane-test-pg-";
         private readonly string _bin;
         private readonly string _dataDir;
         private readonly string? _asUser;
@@ -161,6 +162,7 @@ public static class PostgresServer
             var bin = FindPostgresBinaries() ?? throw new InvalidOperationException(
                 "No PostgreSQL for the integration tests: set CONTROLPLANE_TEST_POSTGRES to a connection string, start a Docker engine, " +
                 "or install the server binaries (apt-get install -y postgresql).");
+            RemoveStaleClusters();
             var dataDir = Path.Combine(Path.GetTempPath(), directoryName);
             if (Directory.Exists(dataDir))
             {
@@ -178,7 +180,61 @@ public static class PostgresServer
             Run(Path.Combine(bin, "initdb"), $"-D {dataDir} -A trust -U controlplane --encoding=UTF8 --no-sync", asUser);
             var cluster = new LocalCluster(bin, dataDir, asUser, FreePort());
             cluster.StartServer();
+            cluster.WatchOwner();
             return cluster;
+        }
+
+        /// <summary>
+        /// The folders of clusters whose test process is gone (killed before its exit handlers and watchdog could run, or
+        /// a reboot) are removed — only those: a folder of a live test process, or whose server still runs, stays.
+        /// </summary>
+        internal static void RemoveStaleClusters()
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+            {
+                var owner = Path.GetFileName(dir)[FolderPrefix.Length..].Split('-')[0];
+                if (!int.TryParse(owner, out var ownerPid) || ownerPid == Environment.ProcessId || Alive(ownerPid)
+                    || (File.Exists(Path.Combine(dir, "postmaster.pid"))
+                        && int.TryParse(File.ReadLines(Path.Combine(dir, "postmaster.pid")).FirstOrDefault(), out var postmaster) && Alive(postmaster)))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run cleaning the same folder at once, or not ours to delete: it stays.
+                }
+            }
+
+            static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+        }
+
+        /// <summary>
+        /// A watchdog shell stops the server and removes its folder once this test process is gone, however it ends (the
+        /// test host is often killed without running exit handlers), as the test Prometheus and s3rver have.
+        /// </summary>
+        private void WatchOwner()
+        {
+            var stop = $"{Path.Combine(_bin, "pg_ctl")} -D {_dataDir} -m immediate stop";
+            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[]
+            {
+                "-c", """
+                      while kill -0 "$1" 2>/dev/null; do sleep 2; done
+                      if [ -d "$2" ]; then eval "$3" >/dev/null 2>&1; rm -rf "$2"; fi
+                      """,
+                "postgres-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), _dataDir,
+                _asUser is null ? stop : $"runuser -u {_asUser} -- {stop}",
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            Process.Start(start)?.Dispose();
         }
 
         /// <summary>Starts the server (again) on the same port and data, waiting until it accepts connections.</summary>

@@ -117,6 +117,11 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
                         : app.Logs.Lines.FirstOrDefault(l => l.Contains("trace=" + traceId, StringComparison.Ordinal) && l.Contains("Exception", StringComparison.Ordinal));
                     failures.Enqueue($"{request}: {status} {mediaType} {body[..Math.Min(body.Length, 200)]} {logged?[..Math.Min(logged.Length, 700)]}");
                 }
+                else if (request.Mutation == HostileRequests.UnknownMemberMutation && (status != 400 || !body.Contains(HostileRequests.UnknownMember, StringComparison.Ordinal)))
+                {
+                    // A typo'd field must not be ignored silently: it is refused, naming the member.
+                    failures.Enqueue($"{request}: {status} without a field error naming the unknown member: {body[..Math.Min(body.Length, 300)]}");
+                }
                 else if (status >= 400 && request.Mutation != ".." // ".." addresses the parent path: another operation answers
                     && documented.TryGetValue((request.Operation.Method, request.Operation.Path), out var statuses)
                     && !statuses.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture)))
@@ -154,6 +159,11 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
             name = "dear", gpuModel = "h100", gpuMemoryGiB = 80, gpusPerNode = 8, nodeCount = 1, purposes = new[] { "inference" },
             pricePerGpuHour = 9223372036854775808m,
         }))).Names("pricePerGpuHour");
+
+        // A typo'd field is refused, not ignored: at the top level, nested, and in a PATCH.
+        (await Refused(op.PostAsJsonAsync("/v1/tenants", new { name = "typo", displayNme = "Typo" }))).Names("displayNme");
+        (await Refused(op.PatchAsJsonAsync("/v1/clusters/strict-c1", new { prometheus = new { url = "http://127.0.0.1:9", bearerTokn = "x" } })))
+            .Names("prometheus.bearerTokn");
 
         using var anonymous = app.CreateClient();
         using var token = await anonymous.PostAsync("/connect/token", new StringContent(

@@ -35,6 +35,28 @@ public sealed class TenantBaselineApplyTests : GatewayTestBase
     }
 
     [Fact]
+    public async Task The_control_plane_egress_policy_goes_when_its_configuration_is_removed()
+    {
+        var configured = new ControlPlane.Application.Reconciliation.ReconcilerOptions
+        {
+            WorkloadTokenEndpoint = "https://cp.example.com/connect/token",
+            ControlPlaneEgress = { Cidrs = ["203.0.113.10/32"], Ports = [443] },
+        };
+        var egress = ControlPlane.Application.Reconciliation.ManifestBuilder.ControlPlaneEgress(configured)!;
+        await Gateway.ApplyTenantBaselineAsync(Connection, TestManifests.Baseline() with { ControlPlane = egress }, CancellationToken.None);
+        Assert.NotNull(Emulator.Get("networking.k8s.io/v1", "networkpolicies", Ns, "allow-controlplane"));
+
+        await Gateway.ApplyTenantBaselineAsync(Connection, TestManifests.Baseline(), CancellationToken.None);
+        Assert.Null(Emulator.Get("networking.k8s.io/v1", "networkpolicies", Ns, "allow-controlplane"));
+        Assert.Equal(
+            ["allow-dns-and-object-store", "allow-same-namespace", "default-deny"],
+            Emulator.List("networking.k8s.io/v1", "networkpolicies", Ns).Select(p => (string?)p["metadata"]!["name"]));
+
+        // Applying again without it is quiet: the policy already gone counts as deleted.
+        await Gateway.ApplyTenantBaselineAsync(Connection, TestManifests.Baseline(), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Namespace_is_applied_before_the_objects_inside_it()
     {
         await Gateway.ApplyTenantBaselineAsync(Connection, TestManifests.Baseline(), CancellationToken.None);

@@ -156,6 +156,20 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_token_read_from_a_file_with_its_trailing_newline_is_exchanged_and_whitespace_inside_is_not_dropped()
+    {
+        foreach (var ending in new[] { "\n", "\r\n", " \n\n" })
+        {
+            var exchanged = await (await ExchangeAsync(PodToken() + ending, _digest)).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(_digest, exchanged.GetProperty("digest").GetString());
+        }
+
+        var token = PodToken();
+        var split = token[..20] + "\n" + token[20..];
+        Assert.Equal(HttpStatusCode.BadRequest, (await ExchangeAsync(split, _digest)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_for_another_audience_such_as_the_kubernetes_api_is_refused() =>
         await ExpectRefusalAsync(await ExchangeAsync(PodToken(audiences: ["https://kubernetes.default.svc.cluster.local"]), _digest),
             "invalid_request", "audience");

@@ -2,37 +2,30 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ControlPlane.KubernetesEmulator.Resources;
+using ControlPlane.KubernetesEmulator.Schemas;
 
 namespace ControlPlane.KubernetesEmulator.Http;
 
 /// <summary>
-/// The structural schemas of the custom resources, enforced on every write with the API server's 422 "Invalid" shape.
+/// The structural schemas of the custom resources (their <see cref="ResourceSchema"/> entries in the catalog), enforced on
+/// every write with the API server's 422 "Invalid" shape.
 /// Stricter than a real server in one way on purpose: an unknown field is refused rather than pruned, so a typo in what
 /// the control plane writes fails a test instead of silently vanishing. PrometheusRule also gets the Prometheus
 /// Operator admission webhook's checks (exactly one of record/alert, durations).
 /// </summary>
 internal static partial class CustomResourceSchemas
 {
-    public static void Check(ResourceType type, JsonObject obj)
-    {
-        var name = ObjectValidation.NameOf(obj) ?? "";
-        var errors = new List<(string Field, string Problem)>();
-        if (type == CustomResources.PrometheusRules)
-        {
-            PrometheusRuleSpec(obj["spec"], errors);
-        }
-        else if (type == CustomResources.HttpRoutes)
-        {
-            HttpRouteSpec(obj["spec"], errors);
-        }
-        else
-        {
-            return;
-        }
+    public static readonly ResourceSchema PrometheusRule = ResourceSchema.Structural(PrometheusRuleSpec);
 
+    public static readonly ResourceSchema HttpRoute = ResourceSchema.Structural(HttpRouteSpec);
+
+    public static void Check(ResourceType type, JsonObject obj, Action<JsonNode?, List<(string Field, string Problem)>> spec)
+    {
+        var errors = new List<(string Field, string Problem)>();
+        spec(obj["spec"], errors);
         if (errors.Count > 0)
         {
-            throw ApiException.Invalid(type.QualifiedKind, name, errors[0].Field, errors[0].Problem);
+            throw ApiException.Invalid(type.QualifiedKind, ObjectValidation.NameOf(obj) ?? "", errors[0].Field, errors[0].Problem);
         }
     }
 

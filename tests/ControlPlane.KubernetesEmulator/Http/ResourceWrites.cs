@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ControlPlane.KubernetesEmulator.Schemas;
 using ControlPlane.KubernetesEmulator.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -22,8 +21,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckNamespaceMatchesUrl(request, body);
         var name = ObjectValidation.NameOf(body) ?? GenerateName(body);
         ObjectValidation.CheckName(request.Type, name);
-        StrictDecoding.Check(request.Type.Schema, body);
-        CustomResourceSchemas.Check(request.Type, body);
+        request.Type.Schema.CheckShape(request.Type, body);
         ServerOwnedMetadata.RemoveFrom(body);
         ObjectValidation.CheckObject(request.Type, body, live: null);
         var created = store.Create(request.Key with { Name = name! }, body, request.Type.HasStatus);
@@ -35,8 +33,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         var body = await JsonIo.ReadObjectAsync(context.Request);
         ObjectValidation.CheckTypeMeta(request.Type, body, required: false);
         ObjectValidation.CheckMatchesUrl(request, body);
-        StrictDecoding.Check(request.Type.Schema, body);
-        CustomResourceSchemas.Check(request.Type, body);
+        request.Type.Schema.CheckShape(request.Type, body);
         var (replaced, _) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -75,8 +72,7 @@ internal sealed class ResourceWrites(ObjectStore store)
         ObjectValidation.CheckTypeMeta(request.Type, body, required: true);
         ObjectValidation.CheckMatchesUrl(request, body);
         ObjectValidation.CheckName(request.Type, request.Name);
-        StrictDecoding.Check(request.Type.Schema, body);
-        CustomResourceSchemas.Check(request.Type, body);
+        request.Type.Schema.CheckShape(request.Type, body);
         var (applied, created) = store.Write(request.Key, live =>
         {
             ObjectValidation.CheckResourceVersion(request.Type, live, body);
@@ -97,8 +93,7 @@ internal sealed class ResourceWrites(ObjectStore store)
             JsonMerge.MergeInto(live, patch);
             ObjectValidation.CheckTypeMeta(request.Type, live, required: false);
             ObjectValidation.CheckMatchesUrl(request, live);
-            StrictDecoding.Check(request.Type.Schema, live);
-            CustomResourceSchemas.Check(request.Type, live);
+            request.Type.Schema.CheckShape(request.Type, live);
             ObjectValidation.CheckObject(request.Type, live, before);
             return live;
         }, allowCreate: false, keepStatus: request.Type.HasStatus);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ControlPlane.KubernetesEmulator.Authentication;
 using ControlPlane.KubernetesEmulator.Resources;
-using ControlPlane.KubernetesEmulator.Schemas;
 using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.KubernetesEmulator.Http;
@@ -13,7 +12,7 @@ internal sealed class TokenReviewEndpoint(ServiceAccountTokens tokens)
     {
         var review = await JsonIo.ReadObjectAsync(context.Request);
         ObjectValidation.CheckTypeMeta(ResourceCatalog.TokenReviews, review, required: false);
-        StrictDecoding.Check(ResourceCatalog.TokenReviews.Schema, review);
+        ResourceCatalog.TokenReviews.Schema.CheckShape(ResourceCatalog.TokenReviews, review);
         var spec = review["spec"] as JsonObject ?? [];
         var audiences = (spec["audiences"] as JsonArray ?? []).Select(a => (string?)a).OfType<string>().ToList();
 

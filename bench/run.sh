@@ -106,20 +106,26 @@ publish() { # project-dir out-dir [extra args]
   timeout 600 dotnet publish "$project" -c Release -o "$out" --artifacts-path "$WORK/artifacts" --nologo "$@" \
     >"$WORK/publish-$(basename "$out").log" 2>&1
 }
-log "publishing the service (Release)"
-for attempt in 1 2 3 4 5; do
-  publish "$REPO_ROOT/src/ControlPlane.Api" "$WORK/out/api" -p:OpenApiGenerateDocuments=false && break
-  (( attempt < 5 )) || { tail -n 30 "$WORK/publish-api.log" >&2; die "the service does not build"; }
-  log "publish failed (attempt $attempt; the source may be mid-edit), retrying in 60 s:"
-  grep -E ' error ' "$WORK/publish-api.log" | sort -u | head -n 5 >&2 || true
-  sleep 60
-done
-log "publishing the baseline and the fixed-rate generator"
-publish "$BENCH_DIR/Baseline" "$WORK/out/baseline" || { tail -n 30 "$WORK/publish-baseline.log" >&2; die "the baseline does not build"; }
-publish "$BENCH_DIR/FixedRate" "$WORK/out/fixedrate" || { tail -n 30 "$WORK/publish-fixedrate.log" >&2; die "FixedRate does not build"; }
-if [[ "${BENCH_ONLY:-}" != "http" ]]; then
-  publish "$BENCH_DIR/PlacementBench" "$WORK/out/placementbench" || { tail -n 30 "$WORK/publish-placementbench.log" >&2; die "PlacementBench does not build"; }
-  publish "$BENCH_DIR/BillingBench" "$WORK/out/billingbench" || { tail -n 30 "$WORK/publish-billingbench.log" >&2; die "BillingBench does not build"; }
+if [[ -n "${BENCH_PUBLISHED:-}" ]]; then
+  # A loaded machine can take longer to publish than to measure: reuse the out/ folder of a kept run (BENCH_KEEP=1).
+  log "reusing the published apps in $BENCH_PUBLISHED"
+  mkdir -p "$WORK/out" && cp -r "$BENCH_PUBLISHED"/. "$WORK/out/"
+else
+  log "publishing the service (Release)"
+  for attempt in 1 2 3 4 5; do
+    publish "$REPO_ROOT/src/ControlPlane.Api" "$WORK/out/api" -p:OpenApiGenerateDocuments=false && break
+    (( attempt < 5 )) || { tail -n 30 "$WORK/publish-api.log" >&2; die "the service does not build"; }
+    log "publish failed (attempt $attempt; the source may be mid-edit), retrying in 60 s:"
+    grep -E ' error ' "$WORK/publish-api.log" | sort -u | head -n 5 >&2 || true
+    sleep 60
+  done
+  log "publishing the baseline and the fixed-rate generator"
+  publish "$BENCH_DIR/Baseline" "$WORK/out/baseline" || { tail -n 30 "$WORK/publish-baseline.log" >&2; die "the baseline does not build"; }
+  publish "$BENCH_DIR/FixedRate" "$WORK/out/fixedrate" || { tail -n 30 "$WORK/publish-fixedrate.log" >&2; die "FixedRate does not build"; }
+  if [[ "${BENCH_ONLY:-}" != "http" ]]; then
+    publish "$BENCH_DIR/PlacementBench" "$WORK/out/placementbench" || { tail -n 30 "$WORK/publish-placementbench.log" >&2; die "PlacementBench does not build"; }
+    publish "$BENCH_DIR/BillingBench" "$WORK/out/billingbench" || { tail -n 30 "$WORK/publish-billingbench.log" >&2; die "BillingBench does not build"; }
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -158,19 +164,26 @@ wait_http() { # url seconds pid
   return 1
 }
 # --contentRoot: appsettings*.json are read from the content root, which is otherwise the current directory.
-log "starting the service on $API"
-ASPNETCORE_ENVIRONMENT=Development \
-ConnectionStrings__ControlPlane="$CS" \
-Database__MigrateOnStartup=true \
-Bootstrap__OperatorClientId="$OPERATOR_ID" \
-Bootstrap__OperatorClientSecret="$OPERATOR_SECRET" \
-RateLimiting__PermitsPerSecond=1000000 \
-RateLimiting__Burst=1000000 \
-Serilog__MinimumLevel__Default=Warning \
-ObjectStore__ServiceUrl="$S3_URL" ObjectStore__AccessKey=S3RVER ObjectStore__SecretKey=S3RVER \
-  dotnet exec "$WORK/out/api/ControlPlane.Api.dll" --urls "$API" --contentRoot "$WORK/out/api" >"$WORK/api.log" 2>&1 &
-API_PID=$!
-wait_http "$API/readyz" 120 "$API_PID" || { tail -n 40 "$WORK/api.log" >&2; die "the service did not become ready"; }
+start_service() { # [VAR=value …]: extra environment (runtime settings measured in BENCH_RUNTIME_VARIANTS)
+  log "starting the service on $API${*:+ with $*}"
+  env ASPNETCORE_ENVIRONMENT=Development \
+    ConnectionStrings__ControlPlane="$CS" \
+    Database__MigrateOnStartup=true \
+    Bootstrap__OperatorClientId="$OPERATOR_ID" \
+    Bootstrap__OperatorClientSecret="$OPERATOR_SECRET" \
+    RateLimiting__PermitsPerSecond=1000000 \
+    RateLimiting__Burst=1000000 \
+    Serilog__MinimumLevel__Default=Warning \
+    ObjectStore__ServiceUrl="$S3_URL" ObjectStore__AccessKey=S3RVER ObjectStore__SecretKey=S3RVER "$@" \
+    dotnet exec "$WORK/out/api/ControlPlane.Api.dll" --urls "$API" --contentRoot "$WORK/out/api" >>"$WORK/api.log" 2>&1 &
+  API_PID=$!
+  wait_http "$API/readyz" "${BENCH_READY_TIMEOUT:-120}" "$API_PID" || { tail -n 40 "$WORK/api.log" >&2; die "the service did not become ready"; }
+}
+stop_service() {
+  kill -TERM "$API_PID" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.1; done
+}
+start_service
 
 log "starting the baseline on $BASE"
 ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__ControlPlane="$CS" \
@@ -298,7 +311,7 @@ EOF
 }
 
 # Bytes the service's GC heap allocated so far (the runtime's dotnet.gc.heap.total_allocated counter on /metrics).
-allocated_bytes() { curl -s --max-time 5 "$API/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {print $2; exit}'; }
+allocated_bytes() { { curl -s --max-time 30 "$API/metrics" || true; } | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {print $2; exit}'; }
 bytes_per_request() { python3 -c 'import sys; a, b, n = sys.argv[1:]; print(f"{(float(b) - float(a)) / max(1, int(n)):.0f}" if a and b and n else "n/a")' "$@"; }
 
 # Measured again (at most twice) when other processes took more than BENCH_MAX_OTHER % (default 25) of a core.
@@ -387,6 +400,21 @@ printf 'wrk.method = "POST"\n' >"$WORK/pull.lua"
 run_wrk service-pull "$API/v1/tenants/bench/models/bench-llm/versions/1:pull-credentials" -s "$WORK/pull.lua" \
   -H "Authorization: Bearer $SA_TOKEN"
 
+# Runtime settings (issue 14): BENCH_RUNTIME_VARIANTS="name:VAR=value,VAR=value name2:…" restarts the service with each
+# set of environment variables, warms it up like the first run and measures the service GET and token issuance again.
+VARIANT_NAMES=()
+for variant in ${BENCH_RUNTIME_VARIANTS:-}; do
+  vname="${variant%%:*}"; IFS=',' read -r -a venv <<<"${variant#*:}"
+  stop_service; start_service "${venv[@]}"
+  SA_TOKEN="$(token_for "$BENCH_CLIENT_ID" "$BENCH_CLIENT_SECRET")" || die "no service-account token"
+  timeout $((JIT_WARMUP + 30)) wrk -t2 -c8 -d"${JIT_WARMUP}s" -H "Authorization: Bearer $SA_TOKEN" "$API/v1/tenants/bench" >>"$WORK/jit-warmup.txt" 2>&1 || true
+  timeout $((JIT_WARMUP + 30)) wrk -t2 -c8 -d"${JIT_WARMUP}s" -s "$BENCH_DIR/token.lua" "$API/connect/token" >>"$WORK/jit-warmup.txt" 2>&1 || true
+  run_wrk "service-get-$vname" "$API/v1/tenants/bench" -H "Authorization: Bearer $SA_TOKEN"
+  run_wrk "service-token-$vname" "$API/connect/token" -s "$BENCH_DIR/token.lua"
+  VARIANT_NAMES+=("$vname=${variant#*:}")
+done
+export BENCH_VARIANTS="${VARIANT_NAMES[*]}"
+
 # ---------------------------------------------------------------------------------------------------------------------
 # (f) Report.
 # ---------------------------------------------------------------------------------------------------------------------
@@ -423,6 +451,11 @@ rows = [
      "PASS" if float(r["service-token"]["rps"]) >= t_tok else f"FAIL (< {t_tok:,.0f}/s)"),
     ("Service `POST …/versions/1:pull-credentials` (wrk, max)", r["service-pull"], f"{float(r['service-pull']['rps'])/float(b['rps']):.2f}× req/s",
      "PASS" if float(r["service-pull"]["rps"]) >= 2500 else "FAIL (< 2,500/s)"),
+] + [row for v in os.environ.get("BENCH_VARIANTS", "").split() for row in [
+    (f"Service `GET /v1/tenants/bench` with {v.split('=', 1)[1]} (wrk, max)", load("service-get-" + v.split("=")[0]),
+     f"{float(load('service-get-' + v.split('=')[0])['rps'])/float(b['rps']):.2f}× req/s", ""),
+    (f"Service `POST /connect/token` with {v.split('=', 1)[1]} (wrk, max)", load("service-token-" + v.split("=")[0]),
+     f"{float(load('service-token-' + v.split('=')[0])['rps'])/float(b['rps']):.2f}× req/s", "")]] + [
     (f"Baseline `GET /tenants/bench` (fixed {get_rate}/s)", bf, "1.00× p99", ""),
     (f"Service `GET /v1/tenants/bench` (fixed {get_rate}/s)", r["service-get-fixed"],
      f"{float(r['service-get-fixed']['p99'])/max(float(bf['p99']), 0.001):.2f}× p99",

@@ -4,6 +4,7 @@ using ControlPlane.Application.Billing;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Application.Tenants;
 using ControlPlane.Infrastructure.Audit;
 using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Health;
@@ -19,6 +20,7 @@ using ControlPlane.Infrastructure.Persistence;
 using ControlPlane.Infrastructure.Reconciliation;
 using ControlPlane.Infrastructure.Security;
 using ControlPlane.Infrastructure.Slos;
+using ControlPlane.Infrastructure.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +56,7 @@ public static class DependencyInjection
             .UseSnakeCaseNamingConvention()
             .UseOpenIddict());
         services.AddScoped<IControlPlaneDb>(sp => sp.GetRequiredService<ControlPlaneDbContext>());
+        services.AddScoped<ITenantReads, CompiledTenantReads>();
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
         services.AddSingleton<GroupCommitAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<GroupCommitAuditLog>());

@@ -31,6 +31,8 @@ BASE="http://127.0.0.1:$BASE_PORT"
 OPERATOR_ID=operator
 OPERATOR_SECRET="bench-operator-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 TARGET_GET_RATIO=0.6
+# Setup requests (tenant, account, tokens) on a loaded machine can take far longer than on an idle one.
+SETUP_TIMEOUT="${BENCH_SETUP_TIMEOUT:-60}"
 TARGET_GET_P99_MS=10
 TARGET_TOKEN_RPS=2000
 
@@ -198,7 +200,7 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 token_for() { # client-id secret -> access token (3 attempts)
   local attempt body
   for attempt in 1 2 3; do
-    body="$(curl -s --max-time 20 "$API/connect/token" --data-urlencode grant_type=client_credentials \
+    body="$(curl -s --max-time "$SETUP_TIMEOUT" "$API/connect/token" --data-urlencode grant_type=client_credentials \
       --data-urlencode "client_id=$1" --data-urlencode "client_secret=$2" -w '\n%{http_code}')" || true
     if [[ "${body##*$'\n'}" == "200" ]]; then json_field access_token <<<"${body%$'\n'*}"; return 0; fi
     log "token request failed (attempt $attempt): $(tr '\n' ' ' <<<"$body" | cut -c1-300)"
@@ -209,10 +211,10 @@ token_for() { # client-id secret -> access token (3 attempts)
 expect_status() { # expected method url token [json-body] -> body on stdout
   local expected="$1" method="$2" url="$3" token="$4" body="${5:-}" out="$WORK/response.json" code
   if [[ -n "$body" ]]; then
-    code="$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" -H "Authorization: Bearer $token" \
+    code="$(curl -s -o "$out" -w '%{http_code}' --max-time "$SETUP_TIMEOUT" -X "$method" -H "Authorization: Bearer $token" \
       -H 'Content-Type: application/json' --data "$body" "$url")"
   else
-    code="$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" -H "Authorization: Bearer $token" "$url")"
+    code="$(curl -s -o "$out" -w '%{http_code}' --max-time "$SETUP_TIMEOUT" -X "$method" -H "Authorization: Bearer $token" "$url")"
   fi
   [[ "$code" == "$expected" ]] || { cat "$out" >&2; echo >&2; die "$method $url returned $code, expected $expected"; }
   cat "$out"
@@ -226,7 +228,7 @@ BENCH_CLIENT_ID="$(json_field clientId <<<"$SA_JSON")"
 BENCH_CLIENT_SECRET="$(json_field clientSecret <<<"$SA_JSON")"
 SA_TOKEN="$(token_for "$BENCH_CLIENT_ID" "$BENCH_CLIENT_SECRET")" || die "no service-account token"
 expect_status 200 GET "$API/v1/tenants/bench" "$SA_TOKEN" >/dev/null
-[[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/tenants/bench")" == "200" ]] || die "the baseline does not find tenant 'bench'"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time "$SETUP_TIMEOUT" "$BASE/tenants/bench")" == "200" ]] || die "the baseline does not find tenant 'bench'"
 
 # Billing (issue 5) alone: BENCH_ONLY=billing bench/run.sh. Ingestion throughput with 10% re-sent events and a
 # duplicate count in the database; a month of BENCH_BILLING_EVENTS (10,000,000) events: statement and full recompute.

@@ -10,6 +10,8 @@
 import json, os, sys, time
 
 TCK = os.sysconf("SC_CLK_TCK")
+# With PG_POSTMASTER_PID only that cluster counts as PostgreSQL (other test databases on the machine are "other").
+POSTMASTER = os.environ.get("PG_POSTMASTER_PID", "")
 
 
 def machine():
@@ -33,7 +35,10 @@ def processes():
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        out[pid] = {"ticks": int(fields[11]) + int(fields[12]), "cmd": cmd, "uid": uid}
+        ticks = int(fields[11]) + int(fields[12])
+        if pid == POSTMASTER:
+            ticks += int(fields[13]) + int(fields[14])  # backends it reaped
+        out[pid] = {"ticks": ticks, "cmd": cmd, "uid": uid, "ppid": fields[1]}
     return out
 
 
@@ -58,7 +63,7 @@ def diff(path, service, baseline, requests):
             groups["service"] += delta
         elif pid == baseline:
             groups["baseline"] += delta
-        elif p["uid"] == pg_uid and "postgres" in p["cmd"]:
+        elif (pid == POSTMASTER or p.get("ppid") == POSTMASTER) if POSTMASTER else (p["uid"] == pg_uid and "postgres" in p["cmd"]):
             groups["postgres"] += delta
         elif p["cmd"].startswith("wrk ") or "FixedRate.dll" in p["cmd"]:
             groups["loadgen"] += delta

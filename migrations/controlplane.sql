@@ -1036,6 +1036,25 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233000_UsageTimeBrinIndex') THEN
+    DROP INDEX IF EXISTS ix_usage_events_tenant_id_time;
+    CREATE INDEX ix_usage_events_time ON usage_events USING brin (time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233000_UsageTimeBrinIndex') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261129233000_UsageTimeBrinIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261129233434_ModelVersionManifests') THEN
     ALTER TABLE model_versions ALTER COLUMN failure_reason TYPE character varying(2000);
     END IF;

@@ -60,6 +60,8 @@ internal static class ServiceSetup
         "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.MemoryPool",
     ];
 
+    private const string RuntimeMeter = "System.Runtime";
+
     private static void AddControlPlaneTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ControlPlaneMetrics>();
@@ -70,6 +72,9 @@ internal static class ServiceSetup
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(ControlPlaneMetrics.MeterName)
+                // The runtime's own meter (GC, allocation, thread pool, CPU): process-wide, one copy whatever the host.
+                // bench/run.sh reads dotnet_gc_heap_total_allocated_bytes_total from it for the bytes allocated per request.
+                .AddMeter(RuntimeMeter)
                 .AddPrometheusExporter());
         // /metrics shows this host's meters only (those of its own IMeterFactory), not the same-named meters of other
         // hosts in the process. In the tests dozens of hosts share one process: each host's instruments would otherwise

@@ -17,17 +17,23 @@ internal static class OpenApiSetup
             options.AddSchemaTransformer<ProblemExtensionsTransformer>();
         });
 
-    /// <summary>Swagger UI at /swagger: an operator authorizes with a client id and secret (client-credentials flow).</summary>
+    private const string UiPath = "/swagger";
+
+    /// <summary>
+    /// Swagger UI at /swagger: an operator authorizes with a client id and secret (client-credentials flow). Only requests
+    /// under /swagger enter its middleware, which otherwise matches two regular expressions and its static files against
+    /// every GET of the API.
+    /// </summary>
     public static WebApplication UseControlPlaneSwaggerUi(this WebApplication app)
     {
-        app.UseSwaggerUI(ui =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(UiPath, StringComparison.OrdinalIgnoreCase), branch => branch.UseSwaggerUI(ui =>
         {
-            ui.RoutePrefix = "swagger";
+            ui.RoutePrefix = UiPath[1..];
             ui.DocumentTitle = "ControlPlane API";
             ui.SwaggerEndpoint($"/openapi/{DocumentName}.json", "ControlPlane v1");
             ui.EnablePersistAuthorization();
             ui.DisplayRequestDuration();
-        });
+        }));
         return app;
     }
 }

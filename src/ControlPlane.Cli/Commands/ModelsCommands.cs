@@ -4,7 +4,7 @@ using ControlPlane.Client;
 
 namespace ControlPlane.Cli.Commands;
 
-/// <summary>`controlplane models list|get|delete|versions|alias set|alias get`.</summary>
+/// <summary>`controlplane models list|get|delete|versions|push|alias set|alias get`.</summary>
 internal static class ModelsCommands
 {
     private static readonly Column<ModelResponse>[] Columns =
@@ -16,7 +16,7 @@ internal static class ModelsCommands
         new("UPDATED", m => m.UpdatedAt),
     ];
 
-    private static readonly Column<ModelVersionResponse>[] VersionColumns =
+    internal static readonly Column<ModelVersionResponse>[] VersionColumns =
     [
         new("VERSION", v => v.Version),
         new("STATE", v => WireJson.WireName(v.State)),
@@ -84,6 +84,7 @@ internal static class ModelsCommands
         command.Subcommands.Add(get);
         command.Subcommands.Add(delete);
         command.Subcommands.Add(versions);
+        command.Subcommands.Add(ModelsPushCommand.Create(context));
         command.Subcommands.Add(CreateAlias(context));
         return command;
     }

@@ -35,6 +35,9 @@ internal static class ProblemReport
         return ExitCode(refusal.StatusCode);
     }
 
+    /// <summary>The problem's type URI, which names the error for code (null when the answer is no problem).</summary>
+    public static string? TypeOf(ApiException refusal) => Read(refusal.Response).Type;
+
     public static int ExitCode(int status) => status switch
     {
         401 or 403 => ExitCodes.Authentication,

@@ -7,7 +7,8 @@ namespace ControlPlane.IntegrationTests.Fixtures;
 /// Runs the controlplane CLI in-process against the class's service, as a pipeline would: only environment variables
 /// (CONTROLPLANE_URL, CONTROLPLANE_CLIENT_ID, CONTROLPLANE_CLIENT_SECRET, a config directory of its own), stdout and
 /// stderr captured, the exit code returned. Every HTTP request goes through <see cref="Requests"/> on its way to the
-/// service, where a test can count or break them.
+/// service, where a test can count or break them; uploads to the object store's presigned URLs (a real s3rver) go
+/// through <see cref="Uploads"/>.
 /// </summary>
 public sealed class CliRunner : IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class CliRunner : IDisposable
     {
         ConfigDirectory = Directory.CreateTempSubdirectory("controlplane-cli-").FullName;
         Requests = new RecordingHandler { InnerHandler = app.Server.CreateHandler() };
+        Uploads = new RecordingHandler { InnerHandler = new SocketsHttpHandler() };
         _environment = new Dictionary<string, string?>
         {
             ["CONTROLPLANE_URL"] = app.Server.BaseAddress.ToString(),
@@ -30,6 +32,8 @@ public sealed class CliRunner : IDisposable
 
     public RecordingHandler Requests { get; }
 
+    public RecordingHandler Uploads { get; }
+
     public CliRunner With(string name, string? value)
     {
         _environment[name] = value;
@@ -40,7 +44,7 @@ public sealed class CliRunner : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var context = new CliContext(name => _environment.GetValueOrDefault(name), output, error, new StringReader(Stdin ?? ""), Requests,
+        var context = new CliContext(name => _environment.GetValueOrDefault(name), output, error, new StringReader(Stdin ?? ""), Requests, Uploads,
             TimeProvider.System, new RetryPolicy(4, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(100));
         var exit = await CliApp.RunAsync(args, context);
         return new CliResult(exit, output.ToString(), error.ToString());
@@ -49,7 +53,11 @@ public sealed class CliRunner : IDisposable
     /// <summary>What the next run reads from standard input.</summary>
     public string? Stdin { get; set; }
 
-    public void Dispose() => Directory.Delete(ConfigDirectory, recursive: true);
+    public void Dispose()
+    {
+        Uploads.Dispose();
+        Directory.Delete(ConfigDirectory, recursive: true);
+    }
 }
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -57,7 +65,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
 
-/// <summary>Counts requests by path and lets a test replace the answer to one (the service still handles it).</summary>
+/// <summary>Counts requests by path and lets a test refuse one before it is sent, or replace the answer to one (the service still handles it).</summary>
 public sealed class RecordingHandler : DelegatingHandler
 {
     private readonly List<string> _paths = [];
@@ -65,11 +73,16 @@ public sealed class RecordingHandler : DelegatingHandler
     /// <summary>Given the request and the service's answer, the answer the CLI sees instead (null: the real one).</summary>
     public Func<HttpRequestMessage, HttpResponseMessage, HttpResponseMessage?>? Interfere { get; set; }
 
-    public int Count(string path)
+    /// <summary>Given a request, true to answer it 503 without sending it on (null: every request goes through).</summary>
+    public Func<HttpRequestMessage, bool>? Refuse { get; set; }
+
+    public int Count(string path) => Count(p => p == path);
+
+    public int Count(Func<string, bool> matches)
     {
         lock (_paths)
         {
-            return _paths.Count(p => p == path);
+            return _paths.Count(matches);
         }
     }
 
@@ -78,6 +91,11 @@ public sealed class RecordingHandler : DelegatingHandler
         lock (_paths)
         {
             _paths.Add(request.RequestUri!.AbsolutePath);
+        }
+
+        if (Refuse?.Invoke(request) == true)
+        {
+            return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { RequestMessage = request };
         }
 
         var response = await base.SendAsync(request, cancellationToken);

@@ -4,6 +4,7 @@ using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Models;
 using ControlPlane.Application.Placements;
 using ControlPlane.Application.Quotas;
+using ControlPlane.Application.Rollouts;
 using ControlPlane.Application.ServiceAccounts;
 using ControlPlane.Application.Slos;
 using ControlPlane.Application.Tenants;
@@ -48,8 +49,19 @@ internal sealed class RequestExamples : IOpenApiOperationTransformer
         [typeof(CreateModelRequest)] = """{"name": "llm", "description": "A chat model", "task": "text-generation"}""",
         [typeof(UpdateModelRequest)] = """{"description": "A chat model, instruction-tuned"}""",
         [typeof(RegisterVersionRequest)] = """
-            {"digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "sizeBytes": 1048576,
-             "format": "safetensors", "quantization": "bf16"}
+            {"files": [{"path": "config.json", "digest": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "sizeBytes": 2048,
+                        "mediaType": "application/json"},
+                       {"path": "weights/model-00001-of-00002.safetensors", "digest": "sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+                        "sizeBytes": 4294967296}],
+             "format": "safetensors", "quantization": "bf16", "provenance": {"codeRepository": "https://git.example.com/ml/llm", "codeCommit": "3f2a9c1"}}
+            """,
+        [typeof(UploadPartsRequest)] = """{"parts": [2, 3]}""",
+        [typeof(StartRolloutRequest)] = """
+            {"model": {"name": "llm", "version": 7},
+             "strategy": {"type": "canary", "steps": [{"weight": 5, "pause": "5m"}, {"weight": 25, "pause": "10m"}, {"weight": 50, "pause": "10m"}]},
+             "analysis": {"interval": "1m", "failureLimit": 2, "gates": [
+               {"metric": "error-rate", "max": 0.01}, {"metric": "latency-p95", "maxSeconds": 0.5},
+               {"metric": "cost-per-1k-inferences", "maxIncreasePercent": 10}]}}
             """,
         [typeof(SetAliasRequest)] = """{"version": 1}""",
         [typeof(PutPriceBookRequest)] = """

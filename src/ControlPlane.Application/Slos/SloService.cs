@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Slos;
 
 /// <summary>Tenants declare, read and delete SLOs; every change queues the placement's PrometheusRules for the reconciler.</summary>
-public sealed class SloService(IControlPlaneDb db, IOpenSloFormat openSlo, AuditTrail audit, TimeProvider clock)
+public sealed class SloService(IControlPlaneDb db, ISloLocks locks, IOpenSloFormat openSlo, AuditTrail audit, TimeProvider clock)
 {
     private static readonly TimeSpan MinWindow = TimeSpan.FromHours(1);
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(90);
@@ -36,7 +36,7 @@ public sealed class SloService(IControlPlaneDb db, IOpenSloFormat openSlo, Audit
 
             errors.ThrowIfAny();
             var now = clock.GetUtcNow();
-            var slo = await db.Slos.FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Name == name, cancellationToken);
+            var slo = await locks.LockAsync(tenantId, name, cancellationToken);
             var created = slo is null;
             if (slo is null)
             {
@@ -114,7 +114,7 @@ public sealed class SloService(IControlPlaneDb db, IOpenSloFormat openSlo, Audit
         await db.InTransactionAsync(async () =>
         {
             var tenantId = await db.RequireTenantIdAsync(tenantName, cancellationToken);
-            var slo = await db.Slos.FirstOrDefaultAsync(s => s.TenantId == tenantId && s.Name == name, cancellationToken)
+            var slo = await locks.LockAsync(tenantId, name, cancellationToken)
                 ?? throw new ResourceNotFoundException("slo", name);
             if (ifMatch is not null && !ConcurrencyToken.Matches(ifMatch, slo.Version))
             {

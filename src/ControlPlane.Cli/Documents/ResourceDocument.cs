@@ -7,7 +7,7 @@ using ControlPlane.Client;
 namespace ControlPlane.Cli.Documents;
 
 /// <summary>One declarative document: <c>kind</c>, <c>metadata: {tenant, name}</c>, <c>spec</c>.</summary>
-internal sealed record ResourceDocument(string Kind, string? Tenant, string Name, JsonObject Spec, string Source)
+internal sealed partial record ResourceDocument(string Kind, string? Tenant, string Name, JsonObject Spec, string Source)
 {
     public static ResourceDocument From(JsonNode? node, string source)
     {
@@ -33,6 +33,15 @@ internal sealed record ResourceDocument(string Kind, string? Tenant, string Name
         return "apply-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..40];
     }
 
+    /// <summary>
+    /// The generated types follow the document's <c>additionalProperties: false</c>: a member the API does not have fails
+    /// the read here (a typo would otherwise be dropped silently and change nothing).
+    /// </summary>
+    private static readonly JsonSerializerOptions StrictWireJson = new(WireJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     /// <summary>The spec as the generated request type; a field the API does not know is a usage error, not silently dropped.</summary>
     public T SpecAs<T>()
         where T : class
@@ -40,61 +49,20 @@ internal sealed record ResourceDocument(string Kind, string? Tenant, string Name
         T? request;
         try
         {
-            request = Spec.Deserialize<T>(WireJson.Options);
+            request = Spec.Deserialize<T>(StrictWireJson);
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{Source}: {Kind} {Name}: spec{e.Path?.TrimStart('$')}: {e.Message}");
+            var path = "spec" + e.Path?.TrimStart('$');
+            throw new UsageException(UnmappedMember().Match(e.Message) is { Success: true } unknown
+                ? $"{Source}: {Kind} {Name}: a field the API does not know: {(path.EndsWith(unknown.Groups[1].Value, StringComparison.Ordinal) ? path : path + "." + unknown.Groups[1].Value)}."
+                : $"{Source}: {Kind} {Name}: {path}: {e.Message}");
         }
 
-        if (request is null)
-        {
-            throw new UsageException($"{Source}: {Kind} {Name}: spec is empty.");
-        }
-
-        var unknown = UnknownFields(request, "spec").ToList();
-        return unknown.Count == 0 ? request
-            : throw new UsageException($"{Source}: {Kind} {Name}: fields the API does not know: {string.Join(", ", unknown)}.");
+        return request ?? throw new UsageException($"{Source}: {Kind} {Name}: spec is empty.");
     }
 
-    /// <summary>
-    /// The generated types keep members the document does not declare in AdditionalProperties (JSON extension data)
-    /// instead of failing: a typo there would silently change nothing, so every level is searched for them.
-    /// </summary>
-    private static IEnumerable<string> UnknownFields(object? value, string path)
-    {
-        if (value is null || value.GetType().Assembly != typeof(ControlPlaneClient).Assembly)
-        {
-            yield break;
-        }
-
-        foreach (var property in value.GetType().GetProperties())
-        {
-            var member = property.GetValue(value);
-            if (property.Name == "AdditionalProperties" && member is IDictionary<string, object> extra)
-            {
-                foreach (var key in extra.Keys)
-                {
-                    yield return $"{path}.{key}";
-                }
-            }
-            else if (member is System.Collections.IEnumerable items and not string)
-            {
-                foreach (var item in items)
-                {
-                    foreach (var field in UnknownFields(item, $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}[]"))
-                    {
-                        yield return field;
-                    }
-                }
-            }
-            else
-            {
-                foreach (var field in UnknownFields(member, $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}"))
-                {
-                    yield return field;
-                }
-            }
-        }
-    }
+    /// <summary>System.Text.Json's message for a member refused by <c>JsonUnmappedMemberHandling.Disallow</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(.*?)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
 }

@@ -21,6 +21,7 @@ internal static class SloServiceCollectionExtensions
         services.AddHttpClient<IPrometheusQueries, PrometheusHttpQueries>((sp, http) =>
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SloOptions>>().Value.QueryTimeout);
         services.AddScoped<ISloSchedule, PostgresSloSchedule>();
+        services.AddScoped<ISloLocks, PostgresSloLocks>();
         services.AddScoped<IUsageSlices, PostgresUsageSlices>();
         services.AddSingleton<IOpenSloFormat, OpenSloYaml>();
         services.AddSingleton<IClusterSloObjects>(sp => sp.GetRequiredService<KubernetesClusterGateway>());

@@ -120,7 +120,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
                 else if (request.Mutation == HostileRequests.UnknownMemberMutation && (status != 400 || !body.Contains(HostileRequests.UnknownMember, StringComparison.Ordinal)))
                 {
                     // A typo'd field must not be ignored silently: it is refused, naming the member.
-                    failures.Enqueue($"{request}: {status} without a field error naming the unknown member: {body[..Math.Min(body.Length, 300)]}");
+                    failures.Enqueue($"{request}: {status} without a field error naming the unknown member: {body[..Math.Min(body.Length, 600)]}");
                 }
                 else if (status >= 400 && request.Mutation != ".." // ".." addresses the parent path: another operation answers
                     && documented.TryGetValue((request.Operation.Method, request.Operation.Path), out var statuses)
@@ -293,6 +293,9 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["id"] = "e-1",
         ["source"] = "serving/eu-1",
         ["type"] = "inferences",
+        ["strategy.type"] = "canary", // "type" alone is a usage event's
+        ["gates[].metric"] = "error-rate", // nested deeper than the schema reader resolves references
+        ["gates[].aggregation"] = "avg",
         ["subject"] = "hostile-llm",
         ["time"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         ["quantity"] = 1,

@@ -1,3 +1,4 @@
+using ControlPlane.KubernetesEmulator;
 using Npgsql;
 
 namespace ControlPlane.IntegrationTests.Placements;
@@ -133,7 +134,8 @@ public sealed class ClusterApiTests(ControlPlaneApp app) : IClassFixture<Control
     [Fact]
     public async Task A_kubeconfig_whose_token_or_text_holds_control_characters_is_refused()
     {
-        var emulator = await app.EmulatorAsync();
+        // An emulator of its own: its issuer must not be one another test's cluster has already discovered.
+        await using var emulator = await KubernetesApiEmulator.StartAsync();
         using var op = await app.OperatorClientAsync();
         var valid = emulator.KubeconfigYaml();
         var escapedCrLf = valid.Replace("token: " + emulator.BearerToken, $"token: \"{emulator.BearerToken}\\r\\nX-Injected: 1\"", StringComparison.Ordinal);

@@ -57,7 +57,7 @@ internal sealed class RequestExamples : IOpenApiOperationTransformer
             """,
         [typeof(UploadPartsRequest)] = """{"parts": [2, 3]}""",
         [typeof(StartRolloutRequest)] = """
-            {"model": {"name": "llm", "version": 7},
+            {"model": {"name": "llm", "version": 7}, "image": null,
              "strategy": {"type": "canary", "steps": [{"weight": 5, "pause": "5m"}, {"weight": 25, "pause": "10m"}, {"weight": 50, "pause": "10m"}]},
              "analysis": {"interval": "1m", "failureLimit": 2, "gates": [
                {"metric": "error-rate", "max": 0.01}, {"metric": "latency-p95", "maxSeconds": 0.5},

@@ -415,7 +415,7 @@ expect_status 200 PUT "$API/v1/tenants/bench/quotas/storage.bytes" "$OP_TOKEN" '
 expect_status 201 POST "$API/v1/tenants/bench/models" "$SA_TOKEN" '{"name":"bench-llm"}' >/dev/null
 UPLOAD_URL="$(expect_status 201 POST "$API/v1/tenants/bench/models/bench-llm/versions" "$SA_TOKEN" \
   "{\"digest\":\"$ARTIFACT_DIGEST\",\"sizeBytes\":1024,\"format\":\"safetensors\",\"quantization\":\"bf16\"}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["upload"]["url"])')"
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["uploads"][0]["url"])')"
 curl -sf -X PUT --data-binary @"$WORK/artifact.bin" "$UPLOAD_URL" >/dev/null || die "upload to the presigned URL failed"
 expect_status 200 POST "$API/v1/tenants/bench/models/bench-llm/versions/1:finalize" "$SA_TOKEN" >/dev/null
 printf 'wrk.method = "POST"\n' >"$WORK/pull.lua"

@@ -2,7 +2,7 @@ using ControlPlane.Domain.Placements;
 
 namespace ControlPlane.Application.Abstractions;
 
-/// <summary>The outbox of reconcile requests, leased by reconciler replicas with FOR UPDATE SKIP LOCKED.</summary>
+/// <summary>The outbox of reconcile requests, leased by reconciler replicas with row locks that skip rows another replica holds.</summary>
 public interface IReconcileQueue
 {
     /// <summary>Leases up to <paramref name="batchSize"/> due requests no live lease holds; a dead worker's lease simply expires.</summary>

@@ -5,7 +5,7 @@ public interface ISloSchedule
 {
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> SLOs whose next evaluation is due, moving it one interval ahead in the same
-    /// statement (FOR UPDATE SKIP LOCKED): a concurrent replica skips them, and a replica that dies mid-pass costs one interval.
+    /// statement (row locks that skip locked rows): a concurrent replica skips them, and a replica that dies mid-pass costs one interval.
     /// </summary>
     Task<IReadOnlyList<Guid>> ClaimDueAsync(DateTimeOffset now, TimeSpan interval, int batchSize, CancellationToken cancellationToken);
 }

@@ -82,6 +82,14 @@ public static class DependencyInjection
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<GroupCommitAuditLog>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitAuditLog>());
         services.AddScoped<IIdempotencyStore, PostgresIdempotencyStore>();
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.Section)).ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IdempotencyKeyExpiry>();
+        if (configuration.GetValue(IdempotencyOptions.Section + ":" + nameof(IdempotencyOptions.PruneExpired), true))
+        {
+            services.AddHostedService<IdempotencyKeyPruner>();
+        }
+
         services.AddScoped<IClientCredentialsStore, OpenIddictClientCredentialsStore>();
         services.AddScoped<PostgresTokenRevoker>();
         services.AddScoped<ITokenRevoker>(sp => sp.GetRequiredService<PostgresTokenRevoker>());

@@ -37,7 +37,7 @@ internal sealed class ProtocolHeadersTransformer : IOpenApiOperationTransformer
                 Name = Idempotency.Header,
                 In = ParameterLocation.Header,
                 Required = false,
-                Description = "Makes retries safe: the same key with the same body returns the stored response; with another body, 422; while the first is in flight, 409.",
+                Description = "Makes retries safe: the same key with the same body returns the stored response; with another body, 422; while the first is in flight, 409. A key is remembered for 24 hours (the default of Idempotency:Retention); after that it starts a new request.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Idempotency.MaxKeyLength },
             });
         }

@@ -2,6 +2,7 @@ using System.Text;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Infrastructure.Idempotency;
 
@@ -10,9 +11,11 @@ namespace ControlPlane.Infrastructure.Idempotency;
 /// INSERT … ON CONFLICT DO NOTHING — and stores the response in the same transaction: the claim commits exactly when
 /// the mutation does, and vanishes when the request fails or the database goes away mid-request. A concurrent duplicate
 /// finds the lock taken and hears at once that the key is in flight. A response that carries a secret is stored
-/// encrypted, so that neither the database nor its backups hold it in clear.
+/// encrypted, so that neither the database nor its backups hold it in clear. A record older than the retention is
+/// expired: its key is claimed afresh, whether or not the pruner has deleted it yet.
 /// </summary>
-internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICredentialProtector protector, TimeProvider clock) : IIdempotencyStore
+internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICredentialProtector protector, IOptions<IdempotencyOptions> options,
+    TimeProvider clock) : IIdempotencyStore
 {
     public async Task<IdempotencyClaim> ClaimAsync(string scope, string key, byte[] requestHash, CancellationToken cancellationToken)
     {
@@ -25,11 +28,15 @@ internal sealed class PostgresIdempotencyStore(ControlPlaneDbContext db, ICreden
             return new IdempotencyClaim.InFlight();
         }
 
+        var now = clock.GetUtcNow();
         var inserted = await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO idempotency_records (scope, key, request_hash, claimed_at)
-            VALUES ({scope}, {key}, {requestHash}, {clock.GetUtcNow()})
-            ON CONFLICT (scope, key) DO NOTHING
+            VALUES ({scope}, {key}, {requestHash}, {now})
+            ON CONFLICT (scope, key) DO UPDATE
+            SET request_hash = excluded.request_hash, claimed_at = excluded.claimed_at, completed_at = NULL, status_code = NULL,
+                response_body = NULL, protected_response_body = NULL, content_type = NULL, location = NULL, e_tag = NULL
+            WHERE idempotency_records.claimed_at < {now - options.Value.Retention}
             """, cancellationToken);
         if (inserted == 1)
         {

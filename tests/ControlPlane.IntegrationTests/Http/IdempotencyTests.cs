@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace ControlPlane.IntegrationTests.Http;
 
 public sealed class IdempotencyTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>
@@ -76,6 +78,50 @@ public sealed class IdempotencyTests(ControlPlaneApp app) : IClassFixture<Contro
         b.Headers.Add("Idempotency-Key", "shared-key");
         await (await op.SendAsync(b)).ExpectAsync(HttpStatusCode.Created);
     }
+
+    [Fact]
+    public async Task A_key_older_than_the_retention_starts_a_new_request()
+    {
+        using var op = await app.OperatorClientAsync();
+        await (await op.SendAsync(Create("idem-old-a", "key-expiring"))).ExpectAsync(HttpStatusCode.Created);
+        await AgeAsync("key-expiring", TimeSpan.FromHours(25));
+
+        // Within the retention this body would be a 422; once the key expired, it is simply a new request.
+        var reused = await op.SendAsync(Create("idem-old-b", "key-expiring"));
+        await reused.ExpectAsync(HttpStatusCode.Created);
+        Assert.False(reused.Headers.Contains("Idempotent-Replayed"));
+        await (await op.GetAsync("/v1/tenants/idem-old-b")).ExpectAsync(HttpStatusCode.OK);
+
+        // And the key protects the new request from now on.
+        await (await op.SendAsync(Create("idem-old-c", "key-expiring"))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_expired_keys_and_keeps_live_ones()
+    {
+        using var op = await app.OperatorClientAsync();
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            await (await op.SendAsync(Create($"idem-prune-{i}", $"key-prune-{i}"))).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        await AgeAsync("key-prune-0", TimeSpan.FromHours(25));
+        await AgeAsync("key-prune-1", TimeSpan.FromHours(23));
+
+        var pruned = await app.Services.GetRequiredService<Infrastructure.Idempotency.IdempotencyKeyExpiry>().PruneAsync(CancellationToken.None);
+
+        Assert.Equal(1, pruned);
+        var left = await app.ColumnSqlAsync<string>("SELECT key FROM idempotency_records WHERE key LIKE 'key-prune-%' ORDER BY key");
+        Assert.Equal(["key-prune-1", "key-prune-2"], left);
+        // A live key still replays.
+        var replay = await op.SendAsync(Create("idem-prune-1", "key-prune-1"));
+        await replay.ExpectAsync(HttpStatusCode.Created);
+        Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    private Task<int> AgeAsync(string key, TimeSpan age) => app.ExecuteSqlAsync(
+        "UPDATE idempotency_records SET claimed_at = claimed_at - @age, completed_at = completed_at - @age WHERE key = @key",
+        ("age", age), ("key", key));
 
     private static HttpRequestMessage Create(string name, string key)
     {

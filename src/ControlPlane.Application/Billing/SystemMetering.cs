@@ -11,7 +11,7 @@ namespace ControlPlane.Application.Billing;
 
 /// <summary>
 /// Usage the platform measures itself: GPU-seconds of running placements (from their phase transitions) and
-/// byte-hours of ready model versions, per minute. Each meter of each tenant has a watermark row: a replica locks it
+/// byte-hours of ready model versions (distinct bytes: see <see cref="StorageAttribution"/>), per minute. Each meter of each tenant has a watermark row: a replica locks it
 /// (waiting while another replica's step holds it, so concurrent workers agree on the total whatever their order),
 /// accrues the whole minutes after it and moves it, in one transaction with the events. The events carry deterministic
 /// ids and go through the idempotent ingestion path, so a crash between the two can never count a minute twice, and a
@@ -149,18 +149,25 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
     private async Task<List<UsageRecord>> StorageByteHoursAsync(Guid tenantId, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken)
     {
+        // A version's bill depends only on versions finalized before it, so those after the window do not matter.
         var versions = await db.ModelVersions.AsNoTracking()
             .Where(v => v.TenantId == tenantId && v.State == ModelVersionState.Ready && v.FinalizedAt < to)
-            .Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { v.Id, v.TenantId, v.SizeBytes, v.FinalizedAt, Model = m.Name })
+            .Join(db.Models, v => v.ModelId, m => m.Id, (v, m) => new { v.Id, v.TenantId, FinalizedAt = v.FinalizedAt!.Value, Model = m.Name })
             .ToListAsync(cancellationToken);
+        var ids = versions.Select(v => v.Id).ToList();
+        var files = (await db.ModelVersionFiles.AsNoTracking().Where(f => ids.Contains(f.VersionId))
+            .Select(f => new { f.VersionId, f.Digest, f.SizeBytes }).ToListAsync(cancellationToken)).ToLookup(f => f.VersionId);
+        var billable = StorageAttribution.BillableBytes(versions.Select(v =>
+            new StoredVersion(v.Id, v.FinalizedAt, files[v.Id].Select(f => (f.Digest, f.SizeBytes)).ToList())));
+
         var records = new List<UsageRecord>();
-        foreach (var version in versions)
+        foreach (var version in versions.Where(v => billable[v.Id] > 0))
         {
             var dimensions = new Dictionary<string, string>(StringComparer.Ordinal) { [UsageDimensions.Model] = version.Model };
-            foreach (var (minute, seconds) in Accrual.SecondsPerMinute([new RunningInterval(version.FinalizedAt!.Value, null)], from, to))
+            foreach (var (minute, seconds) in Accrual.SecondsPerMinute([new RunningInterval(version.FinalizedAt, null)], from, to))
             {
                 records.Add(Measured(version.TenantId, $"storage/{version.Id}/{Minute(minute)}", Meters.StorageByteHours, "", minute,
-                    version.SizeBytes * seconds / 3600m, dimensions));
+                    billable[version.Id] * seconds / 3600m, dimensions));
             }
         }
 

@@ -43,8 +43,8 @@ internal static class ModelsApi
         versions.MapPost("/{version}:finalize", FinalizeVersion).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("FinalizeModelVersion").WithSummary("Verify the uploaded files")
             .WithDescription("Completes each multipart upload from the parts the store lists, streams every file through SHA-256 and checks its size "
-                + "and the manifest: ready, or failed naming each mismatching file. 409 artifact-not-uploaded (naming each file and its missing parts) "
-                + "while something is not uploaded; the version stays pending and finalize resumes where it stopped. A finished version answers with "
+                + "and the manifest: ready, or failed naming each mismatching file. 409 artifact-not-uploaded (`files`: each incomplete file and "
+                + "why; `parts`: the part numbers each multipart file still needs) while something is not uploaded; the version stays pending and finalize resumes where it stopped. A finished version answers with "
                 + "the same result again.");
         versions.MapPost("/{version}/files/{path}:upload-parts", UploadParts).Refuses(StatusCodes.Status409Conflict).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("CreateModelFileUploadParts").WithSummary("Get fresh part URLs for a file's multipart upload")

@@ -15,13 +15,15 @@ public sealed class ManifestVerifier(IArtifactStore store, StoredBlobs blobs)
     /// <summary>
     /// The files whose stored bytes differ from the manifest (size or SHA-256), each as "path: reason". Throws a 409
     /// artifact-not-uploaded naming every file that is not complete yet (nothing uploaded, parts missing or of the wrong
-    /// size): the version stays pending, and finalize can be called again once they are uploaded.
+    /// size) in `files`, and in `parts` the part numbers each multipart file still needs (a file absent from `parts` is
+    /// uploaded whole): the version stays pending, and finalize can be called again once they are uploaded.
     /// </summary>
     public async Task<IReadOnlyList<string>> VerifyAsync(string tenant, Guid tenantId, IReadOnlyList<ModelVersionFile> files, CancellationToken cancellationToken)
     {
         var stored = await blobs.StoredDigestsAsync(tenantId, files.Select(f => f.Digest), cancellationToken);
         var mismatches = new List<string>();
         var incomplete = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var partsToUpload = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var file in files.Where(f => !stored.Contains(f.Digest)))
         {
             var key = StoredBlob.KeyFor(tenant, file.Digest);
@@ -30,7 +32,8 @@ public sealed class ManifestVerifier(IArtifactStore store, StoredBlobs blobs)
                 // No such upload (null) means an earlier finalize completed it: the object is there to verify.
                 if (PartProblem(file, parts) is { } problem)
                 {
-                    incomplete[file.Path] = problem;
+                    incomplete[file.Path] = problem.Reason;
+                    partsToUpload[file.Path] = problem.Parts;
                     continue;
                 }
 
@@ -64,14 +67,17 @@ public sealed class ManifestVerifier(IArtifactStore store, StoredBlobs blobs)
             throw new ConflictException("artifact-not-uploaded",
                 $"Not uploaded completely yet: {string.Join("; ", incomplete.Select(i => $"{i.Key} ({i.Value})"))}. Upload them (fresh part URLs from "
                 + ":upload-parts, a fresh PUT URL from GET on the version) and finalize again.",
-                new Dictionary<string, object?> { ["files"] = incomplete });
+                new Dictionary<string, object?> { ["files"] = incomplete, ["parts"] = partsToUpload });
         }
 
         return mismatches;
     }
 
-    /// <summary>Why the listed parts cannot make the file: missing numbers, or a part of another size than the plan says.</summary>
-    private static string? PartProblem(ModelVersionFile file, IReadOnlyList<UploadedPart> parts)
+    /// <summary>
+    /// Why the listed parts cannot make the file, and which parts to upload (again): the missing numbers, else those of
+    /// another size than the plan says; null when the parts make the file.
+    /// </summary>
+    private static (string Reason, IReadOnlyList<int> Parts)? PartProblem(ModelVersionFile file, IReadOnlyList<UploadedPart> parts)
     {
         var count = file.PartCount;
         var partSize = file.PartSizeBytes!.Value;
@@ -79,12 +85,15 @@ public sealed class ManifestVerifier(IArtifactStore store, StoredBlobs blobs)
         var missing = Enumerable.Range(1, count).Where(n => !byNumber.ContainsKey(n)).ToList();
         if (missing.Count > 0)
         {
-            return $"{missing.Count} of {count} parts missing: {string.Join(", ", missing.Take(20).Select(n => n.ToString(CultureInfo.InvariantCulture)))}"
-                + (missing.Count > 20 ? ", …" : "");
+            return ($"{missing.Count} of {count} parts missing: {string.Join(", ", missing.Take(20).Select(n => n.ToString(CultureInfo.InvariantCulture)))}"
+                + (missing.Count > 20 ? ", …" : ""), missing);
         }
 
-        var wrong = parts.Where(p => p.Number <= count).OrderBy(p => p.Number).Select(p => (p.Number, p.SizeBytes, Expected: p.Number < count ? partSize : file.SizeBytes - (count - 1) * partSize))
-            .FirstOrDefault(p => p.SizeBytes != p.Expected);
-        return wrong.Number == 0 ? null : $"part {wrong.Number} has {wrong.SizeBytes} bytes, expected {wrong.Expected}; upload it again";
+        var wrong = parts.Where(p => p.Number <= count).OrderBy(p => p.Number)
+            .Select(p => (p.Number, p.SizeBytes, Expected: p.Number < count ? partSize : file.SizeBytes - (count - 1) * partSize))
+            .Where(p => p.SizeBytes != p.Expected).ToList();
+        return wrong.Count == 0
+            ? null
+            : ($"part {wrong[0].Number} has {wrong[0].SizeBytes} bytes, expected {wrong[0].Expected}; upload it again", wrong.Select(p => p.Number).ToList());
     }
 }

@@ -13,7 +13,7 @@ namespace ControlPlane.Cli.Commands;
 /// `controlplane models push MODEL PATH`: hashes the files, registers the version with its manifest (Idempotency-Key
 /// derived from the request, so the same push finds the same version), uploads what the plan asks for in parallel,
 /// finalizes, and prints the version. A re-run resumes: finalize first adopts every file already complete, and only the
-/// rest is uploaded again (README, "The controlplane CLI").
+/// rest is uploaded again — of a multipart file, only the parts finalize names as missing (README, "The controlplane CLI").
 /// </summary>
 internal static class ModelsPushCommand
 {
@@ -134,8 +134,31 @@ internal static class ModelsPushCommand
         catch (ApiException refusal) when (refusal.StatusCode == 409 && IsProblem(refusal, "artifact-not-uploaded"))
         {
             error.WriteLine($"model/{model} version {number}: pushed before, resuming the upload");
-            return (await session.Client.GetModelVersionAsync(tenant, model, number, ct)).Result;
+            return OnlyPartsStillNeeded((await session.Client.GetModelVersionAsync(tenant, model, number, ct)).Result, refusal);
         }
+    }
+
+    /// <summary>
+    /// The plan cut down to what finalize said is still needed: for each multipart file it names in `parts`, only those
+    /// part numbers (the others are stored already). A file it does not name is uploaded whole, as the plan says.
+    /// </summary>
+    private static ModelVersionResponse OnlyPartsStillNeeded(ModelVersionResponse version, ApiException refusal)
+    {
+        if (ProblemReport.Extension(refusal, "parts") is not { ValueKind: JsonValueKind.Object } needed)
+        {
+            return version;
+        }
+
+        foreach (var upload in (version.Uploads ?? []).Where(u => u.Method == UploadMethod.Multipart && u.Parts is not null))
+        {
+            if (needed.TryGetProperty(upload.Path, out var numbers) && numbers.ValueKind == JsonValueKind.Array)
+            {
+                var wanted = numbers.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.Number).Select(n => n.GetInt32()).ToHashSet();
+                upload.Parts = upload.Parts!.Where(p => wanted.Contains(p.Number)).ToList();
+            }
+        }
+
+        return version;
     }
 
     private static async Task<ModelVersionResponse> UploadAndFinalizeAsync(Session session, string tenant, string model, ModelVersionResponse version,
@@ -143,13 +166,20 @@ internal static class ModelsPushCommand
     {
         var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var pending = (version.Uploads ?? []).Where(u => u.Method != UploadMethod.Stored).Select(u => (File: byPath[u.Path], Plan: u)).ToList();
+        var planned = pending.Select(p => (p.File.Path, Bytes: PlannedBytes(p.File, p.Plan))).ToList();
         session.Context.Error.WriteLine($"model/{model} version {version.Version}: uploading {pending.Count} of {files.Count} files "
-            + $"({pending.Sum(p => p.File.SizeBytes).ToString("N0", CultureInfo.InvariantCulture)} bytes), {files.Count - pending.Count} stored already");
+            + $"({planned.Sum(p => p.Bytes).ToString("N0", CultureInfo.InvariantCulture)} bytes), {files.Count - pending.Count} stored already");
         var uploader = new ModelUploader(session, tenant, model, version.Version, parallelism);
-        await UploadProgress.RunAsync(UploadProgress.Shown(session.Context, session.Printer.Format), pending.Select(p => p.File).ToList(),
+        await UploadProgress.RunAsync(UploadProgress.Shown(session.Context, session.Printer.Format), planned,
             progress => uploader.UploadAsync(pending, progress, ct));
         return (await session.Client.FinalizeModelVersionAsync(tenant, model, version.Version.ToString(CultureInfo.InvariantCulture), ct)).Result;
     }
+
+    /// <summary>The bytes a plan sends of a file: all of it, or the parts it lists.</summary>
+    private static long PlannedBytes(LocalFile file, FileUpload plan) =>
+        plan is { Method: UploadMethod.Multipart, Parts: { } parts, PartSizeBytes: { } partSize }
+            ? parts.Sum(p => Math.Min(partSize, file.SizeBytes - ((p.Number - 1) * partSize)))
+            : file.SizeBytes;
 
     /// <summary>Registers the version, creating the model first when it does not exist.</summary>
     private static async Task<SwaggerResponse<ModelVersionResponse>> RegisterAsync(Session session, string tenant, string model, string key,

@@ -38,6 +38,20 @@ internal static class ProblemReport
     /// <summary>The problem's type URI, which names the error for code (null when the answer is no problem).</summary>
     public static string? TypeOf(ApiException refusal) => Read(refusal.Response).Type;
 
+    /// <summary>A member the problem carries beyond RFC 9457's own (e.g. `parts` of artifact-not-uploaded); null when absent.</summary>
+    public static JsonElement? Extension(ApiException refusal, string name)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(refusal.Response ?? "");
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) ? value.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static int ExitCode(int status) => status switch
     {
         401 or 403 => ExitCodes.Authentication,

@@ -11,8 +11,11 @@ internal static class UploadProgress
     public static bool Shown(CliContext context, Output.OutputFormat format) =>
         format != Output.OutputFormat.Json && ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
 
-    /// <summary>Runs <paramref name="upload"/>, which reports (path, bytes) as they go out (negative when an attempt failed).</summary>
-    public static async Task RunAsync(bool shown, IReadOnlyList<LocalFile> files, Func<Action<string, long>, Task> upload)
+    /// <summary>
+    /// Runs <paramref name="upload"/>, which reports (path, bytes) as they go out (negative when an attempt failed);
+    /// each file's bar is as long as the bytes its plan sends (a resumed file: only its missing parts).
+    /// </summary>
+    public static async Task RunAsync(bool shown, IReadOnlyList<(string Path, long Bytes)> files, Func<Action<string, long>, Task> upload)
     {
         if (!shown)
         {
@@ -25,7 +28,7 @@ internal static class UploadProgress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
             {
-                var bars = files.ToDictionary(f => f.Path, f => progress.AddTask(Markup.Escape(f.Path), maxValue: Math.Max(1, f.SizeBytes)), StringComparer.Ordinal);
+                var bars = files.ToDictionary(f => f.Path, f => progress.AddTask(Markup.Escape(f.Path), maxValue: Math.Max(1, f.Bytes)), StringComparer.Ordinal);
                 await upload((path, bytes) => bars[path].Increment(bytes));
             });
     }

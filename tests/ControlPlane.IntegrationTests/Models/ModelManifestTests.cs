@@ -71,6 +71,10 @@ public sealed class ModelManifestTests(MultipartApp app) : IClassFixture<Multipa
         }
     }
 
+    /// <summary>The problem's structured list of the part numbers a file still needs (what a client resumes from).</summary>
+    private static List<int> PartsToUpload(JsonElement problem, string path) =>
+        problem.GetProperty("parts").GetProperty(path).EnumerateArray().Select(n => n.GetInt32()).ToList();
+
     [Fact]
     public async Task Finalize_names_missing_and_wrong_sized_parts_and_resumes_once_they_are_uploaded_again()
     {
@@ -86,6 +90,7 @@ public sealed class ModelManifestTests(MultipartApp app) : IClassFixture<Multipa
         var missing = await (await client.PostAsync("/v1/tenants/resume/models/llm/versions/1:finalize", null))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "artifact-not-uploaded");
         Assert.Contains("1 of 3 parts missing: 3", missing.GetProperty("files").GetProperty(Weights.Path).GetString(), StringComparison.Ordinal);
+        Assert.Equal([3], PartsToUpload(missing, Weights.Path));
         // What finalize verified stays done: config.json is stored and counted already.
         Assert.Equal(Config.Content.Length, await client.StorageUsedAsync("resume"));
 
@@ -94,6 +99,7 @@ public sealed class ModelManifestTests(MultipartApp app) : IClassFixture<Multipa
             .ExpectProblemAsync(HttpStatusCode.Conflict, "artifact-not-uploaded");
         Assert.Contains($"part 2 has {MultipartApp.PartSize - 1} bytes, expected {MultipartApp.PartSize}",
             shortPart.GetProperty("files").GetProperty(Weights.Path).GetString(), StringComparison.Ordinal);
+        Assert.Equal([2], PartsToUpload(shortPart, Weights.Path));
 
         // A fresh URL for the failed part ('/' of the path as %2F), the right bytes, and finalize completes what remains.
         var fresh = await (await client.PostAsJsonAsync($"/v1/tenants/resume/models/llm/versions/1/files/{Uri.EscapeDataString(Weights.Path)}:upload-parts",

@@ -35,31 +35,36 @@ public static class OpenApiOperations
                 }
 
                 var parameters = (operation["parameters"]?.AsArray() ?? []).Select(p => new OpenApiParameter(
-                    (string)p!["name"]!, (string)p["in"]!, (bool?)p["required"] ?? false, Resolve(p["schema"], schemas, 0))).ToList();
+                    (string)p!["name"]!, (string)p["in"]!, (bool?)p["required"] ?? false, Resolve(p["schema"], schemas, []))).ToList();
                 var body = operation["requestBody"]?["content"]?["application/json"]?["schema"];
-                operations.Add(new OpenApiOperation(method.ToUpperInvariant(), path, parameters, body is null ? null : Resolve(body, schemas, 0)));
+                operations.Add(new OpenApiOperation(method.ToUpperInvariant(), path, parameters, body is null ? null : Resolve(body, schemas, [])));
             }
         }
 
         return operations;
     }
 
-    private static OpenApiSchema Resolve(JsonNode? node, JsonObject schemas, int depth)
+    /// <param name="enclosing">The references being resolved around this node: one met again is a recursive schema, whose
+    /// inner occurrence is left open (any value) — every depth of a finite schema is resolved.</param>
+    private static OpenApiSchema Resolve(JsonNode? node, JsonObject schemas, IReadOnlyList<string> enclosing)
     {
-        if (node is not JsonObject schema || depth > 8)
+        if (node is not JsonObject schema)
         {
             return new OpenApiSchema(SchemaKind.Any, [], new Dictionary<string, OpenApiSchema>(), null);
         }
 
         if ((string?)schema["$ref"] is { } reference)
         {
-            return Resolve(schemas[reference[(reference.LastIndexOf('/') + 1)..]], schemas, depth + 1);
+            var name = reference[(reference.LastIndexOf('/') + 1)..];
+            return enclosing.Contains(name)
+                ? Resolve(null, schemas, enclosing)
+                : Resolve(schemas[name], schemas, [.. enclosing, name]);
         }
 
         if ((schema["oneOf"] ?? schema["anyOf"]) is JsonArray options)
         {
             // Nullable references are written as oneOf [{type: null}, {$ref}]: the non-null alternative is the shape.
-            return Resolve(options.FirstOrDefault(o => (string?)o?["type"] != "null"), schemas, depth + 1);
+            return Resolve(options.FirstOrDefault(o => (string?)o?["type"] != "null"), schemas, enclosing);
         }
 
         var types = schema["type"] switch
@@ -70,7 +75,7 @@ public static class OpenApiOperations
         };
         var enumValues = (schema["enum"]?.AsArray() ?? []).Where(v => v is not null).Select(v => v!.ToString()).ToList();
         var properties = (schema["properties"]?.AsObject() ?? new JsonObject())
-            .ToDictionary(p => p.Key, p => Resolve(p.Value, schemas, depth + 1));
+            .ToDictionary(p => p.Key, p => Resolve(p.Value, schemas, enclosing));
         var kind = types switch
         {
             _ when types.Contains("array") => SchemaKind.Array,
@@ -85,8 +90,8 @@ public static class OpenApiOperations
         };
         var items = kind switch
         {
-            SchemaKind.Array => Resolve(schema["items"], schemas, depth + 1),
-            SchemaKind.Map => Resolve(schema["additionalProperties"], schemas, depth + 1),
+            SchemaKind.Array => Resolve(schema["items"], schemas, enclosing),
+            SchemaKind.Map => Resolve(schema["additionalProperties"], schemas, enclosing),
             _ => null,
         };
         return new OpenApiSchema(kind, enumValues, properties, items);

@@ -294,8 +294,6 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["source"] = "serving/eu-1",
         ["type"] = "inferences",
         ["strategy.type"] = "canary", // "type" alone is a usage event's
-        ["gates[].metric"] = "error-rate", // nested deeper than the schema reader resolves references
-        ["gates[].aggregation"] = "avg",
         ["subject"] = "hostile-llm",
         ["time"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         ["quantity"] = 1,

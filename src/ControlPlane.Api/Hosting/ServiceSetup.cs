@@ -65,7 +65,11 @@ internal static class ServiceSetup
     private static void AddControlPlaneTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ControlPlaneMetrics>();
-        services.AddHostedService<TenantCountRefresher>();
+        if (!DocumentGeneration.IsRunning)
+        {
+            services.AddHostedService<TenantCountRefresher>(); // the build-time generator has no database to count
+        }
+
         var telemetry = services.AddOpenTelemetry();
         telemetry
             .ConfigureResource(resource => resource.AddService("controlplane"))

@@ -170,6 +170,7 @@ public static class DependencyInjection
     private static void AddControlPlaneIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<RevocationEpochs>();
+        services.AddScoped<IssuanceEpochs>();
         services.AddSingleton<RevocationTable>();
         if (configuration.GetValue(IdentityOptions.Section + ":" + nameof(IdentityOptions.FollowRevocations), true))
         {
@@ -183,7 +184,8 @@ public static class DependencyInjection
 
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ControlPlaneDbContext>())
-            .AddCore(core => core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, FastSecretApplicationManager>())
+            .AddCore(core => core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, FastSecretApplicationManager>()
+                .ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, ClientWithEpochsStore>())
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token");
@@ -195,7 +197,6 @@ public static class DependencyInjection
                 server.AcceptAnonymousClients();
                 server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
                 server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
-                server.AddEventHandler(ClientEpochReader.Descriptor);
                 server.AddEventHandler(RevocationEpochStamper.Descriptor);
                 server.AddEventHandler(UniformClientError.Descriptor);
                 // The only resources are model-version digests, checked against the workload's tenant by the token

@@ -181,19 +181,26 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
     /// <summary>A token (audience model-store) and a presigned GET per file of exactly this version, none expiring later than the token.</summary>
     public async Task<PullCredentialsResponse> PullCredentialsAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
     {
-        // The hot path: one query by names; only when it finds nothing does LoadAsync say which part is missing.
-        var found = await FindByNamesAsync(tenantName, modelName, version, cancellationToken)
-            ?? await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
-        if (found.State != ModelVersionState.Ready)
+        // The hot path: one statement finds the version by names with its files.
+        var found = await blobs.WithFiles(ByNumberOrDigest(VersionsByNames(tenantName, modelName), version)).FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
-            throw new ConflictException("version-not-ready", $"Version {found.Number} is {WireNames.Of(found.State)}; only a ready version can be pulled.");
+            // Only now find out which part is missing: LoadAsync names it.
+            await LoadAsync(tenantName, modelName, version, tracking: false, cancellationToken);
+            throw new ResourceNotFoundException("model version", version);
+        }
+
+        var ready = found.Version;
+        if (ready.State != ModelVersionState.Ready)
+        {
+            throw new ConflictException("version-not-ready", $"Version {ready.Number} is {WireNames.Of(ready.State)}; only a ready version can be pulled.");
         }
 
         var lifetime = options.Value.PullCredentialLifetime;
-        var token = tokens.MintModelPullToken(caller.Caller.Subject, tenantName, found.Digest, lifetime);
+        var token = tokens.MintModelPullToken(caller.Caller.Subject, tenantName, ready.Digest, lifetime);
         // Signed after the token, for what remains of its lifetime: no URL outlives it.
-        var files = await blobs.DownloadsAsync(found.Id, found.TenantId, token.ExpiresAt - clock.GetUtcNow(), cancellationToken);
-        await audit.AppendAsync("model-version.pull-credentials", VersionTarget(tenantName, modelName, found.Number), tenantName,
+        var files = blobs.Downloads(found.Files, token.ExpiresAt - clock.GetUtcNow());
+        await audit.AppendAsync("model-version.pull-credentials", VersionTarget(tenantName, modelName, ready.Number), tenantName,
             cancellationToken: cancellationToken);
         return new PullCredentialsResponse(token.Token, files.Count == 1 ? files[0].Url : null, files, token.ExpiresAt);
     }
@@ -226,12 +233,9 @@ public sealed class ModelVersionService(IControlPlaneDb db, ModelService models,
         db.Placements.AsNoTracking().Where(p => p.TenantId == version.TenantId && p.ModelDigest == version.Digest
             && !Domain.Placements.PlacementPhases.Finished.Contains(p.Phase));
 
-    private Task<ModelVersion?> FindByNamesAsync(string tenantName, string modelName, string version, CancellationToken cancellationToken)
-    {
-        var query = db.ModelVersions.AsNoTracking().Where(v => db.Models.Any(m => m.Id == v.ModelId && m.Name == modelName
+    private IQueryable<ModelVersion> VersionsByNames(string tenantName, string modelName) =>
+        db.ModelVersions.AsNoTracking().Where(v => db.Models.Any(m => m.Id == v.ModelId && m.Name == modelName
             && db.Tenants.Any(t => t.Id == m.TenantId && t.Name == tenantName)));
-        return ByNumberOrDigest(query, version).FirstOrDefaultAsync(cancellationToken);
-    }
 
     /// <summary>A version by number ("3") or by digest ("sha256:…").</summary>
     internal async Task<ModelVersion> LoadAsync(string tenantName, string modelName, string version, bool tracking, CancellationToken cancellationToken)

@@ -88,15 +88,27 @@ public sealed class StoredBlobs(IControlPlaneDb db, IQuotaLocks quotaLocks, IArt
         }
     }
 
-    /// <summary>A presigned GET per file of a ready version, valid for <paramref name="lifetime"/>.</summary>
-    public async Task<IReadOnlyList<FileDownload>> DownloadsAsync(Guid versionId, Guid tenantId, TimeSpan lifetime, CancellationToken cancellationToken)
-    {
-        var files = await db.ModelVersionFiles.AsNoTracking().Where(f => f.VersionId == versionId)
-            .Join(db.StoredBlobs.AsNoTracking().Where(b => b.TenantId == tenantId), f => f.Digest, b => b.Digest,
-                (f, b) => new { f.Path, f.Digest, f.SizeBytes, b.Key })
-            .ToListAsync(cancellationToken);
-        return ModelManifest.Sorted(files, f => f.Path)
+    /// <summary>
+    /// Each of <paramref name="versions"/> with its model's name and its files' stored objects, in the one statement
+    /// that finds it: pulls ask for nothing else (a file whose bytes are not stored yet has no object and is left out).
+    /// </summary>
+    public IQueryable<VersionWithFiles> WithFiles(IQueryable<ModelVersion> versions) =>
+        versions.Select(v => new VersionWithFiles(v,
+            db.Models.Where(m => m.Id == v.ModelId).Select(m => m.Name).First(),
+            db.ModelVersionFiles.Where(f => f.VersionId == v.Id)
+                .Join(db.StoredBlobs.Where(b => b.TenantId == v.TenantId), f => f.Digest, b => b.Digest,
+                    (f, b) => new StoredFile(f.Path, f.Digest, f.SizeBytes, b.Key))
+                .ToList()));
+
+    /// <summary>A presigned GET per file, in manifest order, valid for <paramref name="lifetime"/>.</summary>
+    public IReadOnlyList<FileDownload> Downloads(IEnumerable<StoredFile> files, TimeSpan lifetime) =>
+        ModelManifest.Sorted(files, f => f.Path)
             .Select(f => new FileDownload(f.Path, f.Digest, f.SizeBytes, store.PresignDownload(f.Key, lifetime).Url))
             .ToList();
-    }
 }
+
+/// <summary>A version as a pull reads it: the row, its model's name, and where each file's bytes are stored.</summary>
+public sealed record VersionWithFiles(ModelVersion Version, string Model, List<StoredFile> Files);
+
+/// <summary>A file of a version and the object key of its verified bytes.</summary>
+public sealed record StoredFile(string Path, string Digest, long SizeBytes, string Key);

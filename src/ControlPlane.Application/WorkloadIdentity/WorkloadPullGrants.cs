@@ -29,15 +29,14 @@ public sealed class WorkloadPullGrants(IControlPlaneDb db, StoredBlobs blobs, Au
                 "The resource must be a model version digest, sha256:<64 lower-case hex digits>.");
         }
 
-        var version = await db.ModelVersions.AsNoTracking()
-            .Where(v => v.Digest == resource && v.State == ModelVersionState.Ready && db.Tenants.Any(t => t.Id == v.TenantId && t.Name == workload.Tenant))
-            .Join(db.Models.AsNoTracking(), v => v.ModelId, m => m.Id, (v, m) => new { v.Id, v.TenantId, v.Number, Model = m.Name })
+        var found = await blobs.WithFiles(db.ModelVersions.AsNoTracking()
+                .Where(v => v.Digest == resource && v.State == ModelVersionState.Ready && db.Tenants.Any(t => t.Id == v.TenantId && t.Name == workload.Tenant)))
             .FirstOrDefaultAsync(cancellationToken)
             ?? throw new WorkloadTokenRefusedException(WorkloadTokenRefusedException.InvalidTarget,
                 $"Tenant '{workload.Tenant}' has no ready model version with digest {resource}.");
 
-        var files = await blobs.DownloadsAsync(version.Id, version.TenantId, lifetime, cancellationToken);
-        await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models/{version.Model}/versions/{version.Number}",
+        var files = blobs.Downloads(found.Files, lifetime);
+        await audit.AppendAsync("model.pull-token-exchange", $"tenants/{workload.Tenant}/models/{found.Model}/versions/{found.Version.Number}",
             workload.Tenant, Details(workload), workload.Subject, cancellationToken);
         return new WorkloadPullGrant(workload.Subject, workload.Tenant, resource, files, lifetime);
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -10,10 +9,11 @@ namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
 /// Stamps every access token with the revocation epochs in force when it was requested: its client's (client
-/// credentials, read by <see cref="ClientEpochReader"/> before the secret was checked) and its tenant's.
+/// credentials, read by <see cref="ClientWithEpochsStore"/> with the client, before the secret was checked) and its
+/// tenant's (read with the client too when the client id names that tenant, otherwise now).
 /// <see cref="RevokedTokenRejector"/> refuses it once either epoch is raised.
 /// </summary>
-internal sealed class RevocationEpochStamper(PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class RevocationEpochStamper(IssuanceEpochs read, PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -29,15 +29,15 @@ internal sealed class RevocationEpochStamper(PostgresTokenRevoker revocations) :
             return;
         }
 
-        if (context.Request.IsClientCredentialsGrantType() && context.Transaction.GetHttpRequest() is { } request)
+        if (context.Request.IsClientCredentialsGrantType())
         {
-            Stamp(identity, RevocationPrincipals.ClientEpochClaim, ClientEpochReader.Of(request.HttpContext));
+            Stamp(identity, RevocationPrincipals.ClientEpochClaim, read.ClientEpoch(context.Request.ClientId));
         }
 
         if (identity.GetClaim(ControlPlaneClaims.Tenant) is { } tenant)
         {
-            Stamp(identity, RevocationPrincipals.TenantEpochClaim,
-                await revocations.EpochAsync(RevocationPrincipals.Tenant(tenant), context.CancellationToken));
+            Stamp(identity, RevocationPrincipals.TenantEpochClaim, read.TenantEpoch(tenant)
+                ?? await revocations.EpochAsync(RevocationPrincipals.Tenant(tenant), context.CancellationToken));
         }
     }
 

@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlPlane.IntegrationTests.Fixtures;
 
@@ -19,6 +23,29 @@ public sealed class RolloutAppWithoutWorker : SloApp
     {
         ["Rollouts:Enabled"] = "false",
     };
+}
+
+/// <summary>
+/// No rollout worker and no metering worker: the test runs both at instants of its choosing (as replicas whose clock is
+/// ahead), so minutes of GPU-seconds are accrued without waiting for them. Accrual runs ahead of the real clock, so the
+/// class has its own database.
+/// </summary>
+public sealed class RolloutMeteringApp : SloApp
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
+    {
+        ["Rollouts:Enabled"] = "false",
+        ["Metering:Enabled"] = "false",
+    };
+
+    /// <summary>One rollout worker pass (a fresh instance, as on another replica) with its clock at <paramref name="now"/>.</summary>
+    public async Task RolloutPassAsync(DateTimeOffset now)
+    {
+        using var scope = Services.CreateScope();
+        var progression = ActivatorUtilities.CreateInstance<ControlPlane.Application.Rollouts.RolloutProgression>(scope.ServiceProvider,
+            new FakeTimeProvider(now));
+        await progression.RunDueAsync(CancellationToken.None);
+    }
 }
 
 /// <summary>Arranges rollouts through the API and reads what the cluster and the API show of them.</summary>
@@ -68,6 +95,24 @@ public static class RolloutWorld
         emulator.Get("apps/v1", "deployments", "t-" + tenant, name);
 
     public static string? ImageOf(JsonObject? deployment) => (string?)deployment?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"];
+
+    /// <summary>controlplane_rollout_phase of one rollout as /metrics shows it: the value of each phase's series.</summary>
+    public static async Task<IReadOnlyDictionary<string, double>> RolloutPhaseGaugeAsync(this ControlPlaneApp app, string tenant, string placement, int rollout)
+    {
+        using var scraper = app.CreateClient();
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in (await scraper.GetStringAsync("/metrics")).Split('\n'))
+        {
+            if (line.StartsWith("controlplane_rollout_phase{", StringComparison.Ordinal) && line.Contains($"tenant=\"{tenant}\"", StringComparison.Ordinal)
+                && line.Contains($"placement=\"{placement}\"", StringComparison.Ordinal) && line.Contains($"rollout=\"{rollout}\"", StringComparison.Ordinal))
+            {
+                var phase = Regex.Match(line, "phase=\"([^\"]+)\"").Groups[1].Value;
+                phases[phase] = double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return phases;
+    }
 
     /// <summary>The tenant's quota usage of a resource.</summary>
     public static async Task<long> QuotaUsedAsync(this HttpClient client, string tenant, string resource)

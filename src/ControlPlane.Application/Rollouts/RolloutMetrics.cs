@@ -11,7 +11,7 @@ namespace ControlPlane.Application.Rollouts;
 /// of each placement's latest rollout, 1 for the phase it is in and 0 for the others.
 /// </summary>
 /// <remarks>
-/// The phase gauge is what the database holds, published by every replica's rollout worker each pass (<see cref="RolloutPhaseExport"/>),
+/// The phase gauge is what the database holds, published by every replica each poll (<see cref="RolloutPhaseExport"/>),
 /// not set by whichever replica made a change: a phase is changed by the worker of any replica, by a user's
 /// promote/abort/pause on any replica, or by a placement's deletion, so a gauge set at the change would be right only on
 /// that replica and stale on every other one Prometheus scrapes.
@@ -27,12 +27,15 @@ public sealed class RolloutMetrics
         var meter = meters.Create("ControlPlane");
         _transitions = meter.CreateCounter<long>("controlplane.rollout.transitions", description: "Rollout starts, steps, pauses, resumes and ends.");
         _runs = meter.CreateCounter<long>("controlplane.rollout.analysis_runs", description: "Rollout analysis runs by verdict.");
-        meter.CreateObservableGauge("controlplane.rollout.phase",
-            () => _phases.SelectMany(r => Enum.GetValues<RolloutPhase>().Select(phase => new Measurement<int>(phase == r.Phase ? 1 : 0,
-                new KeyValuePair<string, object?>("tenant", r.Tenant), new KeyValuePair<string, object?>("placement", r.Placement),
-                new KeyValuePair<string, object?>("rollout", r.Rollout), new KeyValuePair<string, object?>("phase", WireNames.Of(phase))))),
+        meter.CreateObservableGauge("controlplane.rollout.phase", PhaseMeasurements,
             description: "1 for the phase each placement's latest rollout is in, 0 for the other phases.");
     }
+
+    /// <summary>What a scrape of this replica exports as controlplane_rollout_phase.</summary>
+    public IEnumerable<Measurement<int>> PhaseMeasurements() =>
+        _phases.SelectMany(r => Enum.GetValues<RolloutPhase>().Select(phase => new Measurement<int>(phase == r.Phase ? 1 : 0,
+            new KeyValuePair<string, object?>("tenant", r.Tenant), new KeyValuePair<string, object?>("placement", r.Placement),
+            new KeyValuePair<string, object?>("rollout", r.Rollout), new KeyValuePair<string, object?>("phase", WireNames.Of(phase)))));
 
     public void PublishPhases(IReadOnlyList<RolloutPhaseSnapshot> phases) => _phases = phases;
 

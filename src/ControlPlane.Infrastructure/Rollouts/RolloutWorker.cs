@@ -6,10 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Infrastructure.Rollouts;
 
-/// <summary>
-/// Analyses and advances due rollouts every poll, then publishes every placement's latest rollout phase as the database
-/// holds it; safe in any number of replicas (each rollout is claimed by one per interval).
-/// </summary>
+/// <summary>Analyses and advances due rollouts every poll; safe in any number of replicas (each rollout is claimed by one per interval).</summary>
 internal sealed class RolloutWorker(IServiceScopeFactory scopes, IOptions<RolloutOptions> options, TimeProvider clock, WorkerMetrics metrics,
     ILogger<RolloutWorker> logger) : PeriodicWorker(clock, metrics, logger)
 {
@@ -19,15 +16,7 @@ internal sealed class RolloutWorker(IServiceScopeFactory scopes, IOptions<Rollou
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        await RunStepAsync("analysis", null, async () =>
-        {
-            using var scope = scopes.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<RolloutProgression>().RunDueAsync(cancellationToken);
-        }, cancellationToken);
-        await RunStepAsync("phases", null, async () =>
-        {
-            using var scope = scopes.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<RolloutPhaseExport>().PublishAsync(cancellationToken);
-        }, cancellationToken);
+        using var scope = scopes.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<RolloutProgression>().RunDueAsync(cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -35,6 +34,7 @@ public sealed class RolloutMeteringApp : SloApp
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
     {
         ["Rollouts:Enabled"] = "false",
+        ["Rollouts:PollInterval"] = "00:00:00.200",
         ["Metering:Enabled"] = "false",
     };
 
@@ -96,18 +96,20 @@ public static class RolloutWorld
 
     public static string? ImageOf(JsonObject? deployment) => (string?)deployment?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"];
 
-    /// <summary>controlplane_rollout_phase of one rollout as /metrics shows it: the value of each phase's series.</summary>
-    public static async Task<IReadOnlyDictionary<string, double>> RolloutPhaseGaugeAsync(this ControlPlaneApp app, string tenant, string placement, int rollout)
+    /// <summary>
+    /// controlplane_rollout_phase of one rollout as this service's gauge reports it to its exporter: the value of each
+    /// phase's series. Read from the service's own instrument, not by scraping /metrics: the test hosts share one process,
+    /// and an exporter there may report the first host's instrument of a name instead of its own.
+    /// </summary>
+    public static PhaseGauge RolloutPhaseGauge(this ControlPlaneApp app, string tenant, string placement, int rollout)
     {
-        using var scraper = app.CreateClient();
-        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in (await scraper.GetStringAsync("/metrics")).Split('\n'))
+        var phases = new PhaseGauge();
+        foreach (var measurement in app.Services.GetRequiredService<ControlPlane.Application.Rollouts.RolloutMetrics>().PhaseMeasurements())
         {
-            if (line.StartsWith("controlplane_rollout_phase{", StringComparison.Ordinal) && line.Contains($"tenant=\"{tenant}\"", StringComparison.Ordinal)
-                && line.Contains($"placement=\"{placement}\"", StringComparison.Ordinal) && line.Contains($"rollout=\"{rollout}\"", StringComparison.Ordinal))
+            var tags = measurement.Tags.ToArray().ToDictionary(t => t.Key, t => (string?)t.Value, StringComparer.Ordinal);
+            if (tags["tenant"] == tenant && tags["placement"] == placement && tags["rollout"] == rollout.ToString(CultureInfo.InvariantCulture))
             {
-                var phase = Regex.Match(line, "phase=\"([^\"]+)\"").Groups[1].Value;
-                phases[phase] = double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                phases[tags["phase"]!] = measurement.Value;
             }
         }
 
@@ -139,4 +141,11 @@ public static class RolloutWorld
             gates = new object[] { new { metric = "error-rate", max = 0.05 }, new { metric = "latency-p95", maxSeconds = 0.5 } },
         },
     };
+}
+
+/// <summary>The value of each phase's series (printed as such when a wait for it fails).</summary>
+/// <summary>The value of each phase's series (printed as such when a wait for it fails).</summary>
+public sealed class PhaseGauge() : Dictionary<string, double>(StringComparer.Ordinal)
+{
+    public override string ToString() => string.Join(", ", this.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 }

@@ -66,6 +66,9 @@ public sealed class RolloutMeteringTests(RolloutMeteringApp app) : IClassFixture
         Assert.True(ratio is > 1.1 and <= 1.3, cost.GetRawText());
         Assert.Equal(cost.GetProperty("stable").GetDouble() * 1.1, cost.GetProperty("limit").GetDouble(), 6);
         Assert.Contains("cost-per-1k-inferences", rolledBack.GetProperty("status").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // This service runs no rollout worker (the pass above was another replica's): its phase gauge shows the change anyway.
+        await Eventually.MatchesAsync(() => Task.FromResult(app.RolloutPhaseGauge(Tenant, "chat", 1)), g => g.GetValueOrDefault("rolled-back") == 1 && g.Values.Sum() == 1,
+            "controlplane_rollout_phase rolled-back on a replica that did not roll it back");
 
         // The rollout ended: the canary accrues nothing more, the stable Deployment goes on.
         var later = now.AddMinutes(5);

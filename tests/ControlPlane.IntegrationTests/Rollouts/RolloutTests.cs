@@ -44,10 +44,10 @@ public sealed class RolloutTests(RolloutApp app) : IClassFixture<RolloutApp>
         Assert.Equal(2, await client.QuotaUsedAsync(tenant, "gpu.h100"));
         var placement = await (await client.GetAsync($"/v1/tenants/{tenant}/placements/chat")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(1, placement.GetProperty("activeRollout").GetProperty("id").GetInt32());
-        // /metrics shows the phase the database holds: 1 for progressing, 0 for every other phase.
-        var gauge = await Eventually.MatchesAsync(() => app.RolloutPhaseGaugeAsync(tenant, "chat", 1), g => g.GetValueOrDefault("progressing") == 1,
+        // The phase gauge shows what the database holds: 1 for progressing, 0 for every other phase.
+        var gauge = await Eventually.MatchesAsync(() => Task.FromResult(app.RolloutPhaseGauge(tenant, "chat", 1)), g => g.GetValueOrDefault("progressing") == 1,
             "controlplane_rollout_phase progressing");
-        Assert.Equal(["aborted", "paused", "promoted", "progressing", "rolled-back"], gauge.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["aborted", "paused", "progressing", "promoted", "rolled-back"], gauge.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(1, gauge.Values.Sum());
 
         // In the cluster: the canary Deployment with the new image, the route split 80/20 and attached to the Gateway.
@@ -85,7 +85,7 @@ public sealed class RolloutTests(RolloutApp app) : IClassFixture<RolloutApp>
         Assert.Single(audit, a => a == "rollout.start");
         Assert.Single(audit, a => a == "rollout.step");
         Assert.Single(audit, a => a == "rollout.promote");
-        await Eventually.MatchesAsync(() => app.RolloutPhaseGaugeAsync(tenant, "chat", 1), g => g.GetValueOrDefault("promoted") == 1 && g.Values.Sum() == 1,
+        await Eventually.MatchesAsync(() => Task.FromResult(app.RolloutPhaseGauge(tenant, "chat", 1)), g => g.GetValueOrDefault("promoted") == 1 && g.Values.Sum() == 1,
             "controlplane_rollout_phase promoted, and only promoted");
     }
 
@@ -133,7 +133,7 @@ public sealed class RolloutTests(RolloutApp app) : IClassFixture<RolloutApp>
         Assert.Equal("registry.example/llm:1", placement.GetProperty("spec").GetProperty("image").GetString());
         Assert.Equal(1, await client.QuotaUsedAsync(tenant, "gpu.h100"));
         Assert.Contains(await app.AuditAsync(tenant), e => e.GetProperty("action").GetString() == "rollout.roll-back");
-        await Eventually.MatchesAsync(() => app.RolloutPhaseGaugeAsync(tenant, "chat", 1), g => g.GetValueOrDefault("rolled-back") == 1 && g.Values.Sum() == 1,
+        await Eventually.MatchesAsync(() => Task.FromResult(app.RolloutPhaseGauge(tenant, "chat", 1)), g => g.GetValueOrDefault("rolled-back") == 1 && g.Values.Sum() == 1,
             "controlplane_rollout_phase rolled-back, and only rolled-back");
     }
 

@@ -8,7 +8,7 @@ namespace ControlPlane.Application.Rollouts;
 /// <summary>
 /// Reads each live placement's latest rollout and publishes its phase (controlplane_rollout_phase): the latest one only,
 /// so the series stay bounded by the placements and a finished rollout's outcome stays visible until the next starts;
-/// a deleted placement's series go.
+/// a deleted placement's rollout is no longer reported.
 /// </summary>
 public sealed class RolloutPhaseExport(IControlPlaneDb db, RolloutMetrics metrics)
 {

@@ -68,6 +68,9 @@ public static class DependencyInjection
         services.AddScoped<Rollouts.RolloutAnalyzer>();
         services.AddScoped<Rollouts.RolloutProgression>();
         services.AddScoped<Rollouts.RolloutClusterReconciler>();
+        services.AddScoped<Rollouts.CanaryObserver>();
+        services.AddScoped<Rollouts.CanaryNameRule>();
+        services.AddScoped<Rollouts.RolloutPhaseExport>();
         services.AddSingleton<Rollouts.RolloutMetrics>();
         return services;
     }

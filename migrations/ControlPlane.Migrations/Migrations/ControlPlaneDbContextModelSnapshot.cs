@@ -1066,6 +1066,36 @@ namespace ControlPlane.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ControlPlane.Domain.Rollouts.CanaryReadiness", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int>("ReadyReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("ready_replicas");
+
+                    b.Property<Guid>("RolloutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rollout_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_canary_readiness");
+
+                    b.HasIndex("RolloutId", "At")
+                        .HasDatabaseName("ix_canary_readiness_rollout_id_at");
+
+                    b.ToTable("canary_readiness", (string)null);
+                });
+
             modelBuilder.Entity("ControlPlane.Domain.Rollouts.Rollout", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2026,6 +2056,16 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_quotas_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.Rollouts.CanaryReadiness", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Rollouts.Rollout", null)
+                        .WithMany()
+                        .HasForeignKey("RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_canary_readiness_rollouts_rollout_id");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Rollouts.Rollout", b =>

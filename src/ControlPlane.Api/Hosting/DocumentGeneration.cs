@@ -24,6 +24,7 @@ internal static class DocumentGeneration
             configuration["Slos:Enabled"] = "false";
             configuration["Rollouts:Enabled"] = "false";
             configuration["Idempotency:PruneExpired"] = "false";
+            configuration["Rollouts:ExportPhases"] = "false";
             configuration["ObjectStore:ServiceUrl"] = "http://127.0.0.1:9";
             // The generator starts the host briefly; its background services' connection warnings are only build noise.
             configuration["Serilog:MinimumLevel:Default"] = "Error";

@@ -37,6 +37,7 @@ public interface IControlPlaneDb
     DbSet<Slo> Slos { get; }
     DbSet<SloEvaluation> SloEvaluations { get; }
     DbSet<Domain.Rollouts.Rollout> Rollouts { get; }
+    DbSet<Domain.Rollouts.CanaryReadiness> CanaryReadiness { get; }
     /// <summary>True while a transaction is open (an HTTP request with an Idempotency-Key runs in one).</summary>
     bool InTransaction { get; }
 

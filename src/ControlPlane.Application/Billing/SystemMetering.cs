@@ -10,8 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Billing;
 
 /// <summary>
-/// Usage the platform measures itself: GPU-seconds of running placements (from their phase transitions) and
-/// byte-hours of ready model versions (distinct bytes: see <see cref="StorageAttribution"/>), per minute. Each meter of each tenant has a watermark row: a replica locks it
+/// Usage the platform measures itself: GPU-seconds of running placements (from their phase transitions) and of rollouts'
+/// canaries (from their readiness reports), and byte-hours of ready model versions (distinct bytes: see
+/// <see cref="StorageAttribution"/>), per minute. Each meter of each tenant has a watermark row: a replica locks it
 /// (waiting while another replica's step holds it, so concurrent workers agree on the total whatever their order),
 /// accrues the whole minutes after it and moves it, in one transaction with the events. The events carry deterministic
 /// ids and go through the idempotent ingestion path, so a crash between the two can never count a minute twice, and a
@@ -86,15 +87,26 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
     private async Task<DateTimeOffset> InitialWatermarkAsync(Guid tenantId, string meter, DateTimeOffset upTo, CancellationToken cancellationToken)
     {
         DateTimeOffset? first = meter == Meters.GpuSeconds
-            ? await db.PlacementTransitions
-                .Where(t => (t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)
-                    && db.Placements.Any(p => p.Id == t.PlacementId && p.TenantId == tenantId))
-                .MinAsync(t => (DateTimeOffset?)t.At, cancellationToken)
+            ? Earliest(
+                await db.PlacementTransitions
+                    .Where(t => (t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)
+                        && db.Placements.Any(p => p.Id == t.PlacementId && p.TenantId == tenantId))
+                    .MinAsync(t => (DateTimeOffset?)t.At, cancellationToken),
+                await db.CanaryReadiness.Where(c => c.ReadyReplicas > 0 && db.Rollouts.Any(r => r.Id == c.RolloutId && r.TenantId == tenantId))
+                    .MinAsync(c => (DateTimeOffset?)c.At, cancellationToken))
             : await db.ModelVersions.Where(v => v.TenantId == tenantId && v.State == ModelVersionState.Ready)
                 .MinAsync(v => v.FinalizedAt, cancellationToken);
         return first is { } at && at < upTo ? Accrual.FloorToMinute(at) : upTo;
     }
 
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>
+    /// The GPU-seconds of the tenant's placements in [<paramref name="from"/>, <paramref name="to"/>): each stable
+    /// Deployment for its billed phases, and each rollout's canary for the replicas it reported ready until the rollout
+    /// ended — billed to the placement (its subject) and marked by <see cref="UsageVariants"/>, so the cost gate compares
+    /// the two variants from this same metering.
+    /// </summary>
     private async Task<List<UsageRecord>> GpuSecondsAsync(Guid tenantId, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken)
     {
@@ -104,38 +116,34 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             .Where(p => db.PlacementTransitions.Any(t => t.PlacementId == p.Id && t.At < to
                 && (t.Phase == PlacementPhase.Running || t.Phase == PlacementPhase.Degraded)))
             .ToListAsync(cancellationToken);
-        if (placements.Count == 0)
+        // Canaries that can have run in the window: reported before it ended, their rollout not over before it began.
+        var canaries = await db.Rollouts.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && (r.FinishedAt == null || r.FinishedAt > from) && db.CanaryReadiness.Any(c => c.RolloutId == r.Id && c.At < to))
+            .Select(r => new { r.Id, r.PlacementId, r.FinishedAt, r.Target }).ToListAsync(cancellationToken);
+        var placementIds = placements.Select(p => p.Id).ToList();
+        var canaryPlacementIds = canaries.Select(c => c.PlacementId).Where(id => !placementIds.Contains(id)).Distinct().ToList();
+        var owners = canaryPlacementIds.Count == 0 ? []
+            : await db.Placements.AsNoTracking().Where(p => canaryPlacementIds.Contains(p.Id)).ToListAsync(cancellationToken);
+        if (placements.Count == 0 && canaries.Count == 0)
         {
             return [];
         }
 
-        var ids = placements.Select(p => p.Id).ToList();
-        var transitions = (await db.PlacementTransitions.AsNoTracking().Where(t => ids.Contains(t.PlacementId) && t.At < to)
+        var transitions = (await db.PlacementTransitions.AsNoTracking().Where(t => placementIds.Contains(t.PlacementId) && t.At < to)
             .Select(t => new { t.PlacementId, t.Phase, t.At }).ToListAsync(cancellationToken)).ToLookup(t => t.PlacementId);
-        var poolIds = placements.Select(p => p.NodePoolId).Distinct().ToList();
+        var canaryIds = canaries.Select(c => c.Id).ToList();
+        var readiness = (await db.CanaryReadiness.AsNoTracking().Where(c => canaryIds.Contains(c.RolloutId) && c.At < to)
+            .ToListAsync(cancellationToken)).ToLookup(c => c.RolloutId);
+        var byId = placements.Concat(owners).ToDictionary(p => p.Id);
+        var poolIds = byId.Values.Select(p => p.NodePoolId).Distinct().ToList();
         var pools = await db.NodePools.AsNoTracking().Where(n => poolIds.Contains(n.Id))
-            .ToDictionaryAsync(n => n.Id, n => new { n.GpuModel, n.CapacityType }, cancellationToken);
+            .ToDictionaryAsync(n => n.Id, n => (n.GpuModel, n.CapacityType), cancellationToken);
 
         var records = new List<UsageRecord>();
         foreach (var placement in placements)
         {
             var intervals = Accrual.RunningIntervals(transitions[placement.Id].Select(t => (t.Phase, t.At)));
-            var pool = pools[placement.NodePoolId];
-            var dimensions = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [UsageDimensions.GpuModel] = pool.GpuModel,
-                [UsageDimensions.CapacityType] = pool.CapacityType == CapacityType.Spot ? "spot" : "on-demand",
-            };
-            if (placement.MigProfile is not null)
-            {
-                dimensions[UsageDimensions.MigProfile] = placement.MigProfile;
-            }
-
-            if (placement.ModelName is not null)
-            {
-                dimensions[UsageDimensions.Model] = placement.ModelName;
-            }
-
+            var dimensions = GpuDimensions(placement, pools[placement.NodePoolId], placement.ModelName);
             foreach (var (minute, seconds) in Accrual.SecondsPerMinute(intervals, from, to))
             {
                 records.Add(Measured(placement.TenantId, $"gpu/{placement.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name, minute,
@@ -143,7 +151,40 @@ public sealed class SystemMetering(IControlPlaneDb db, IUsageStore store, UsageI
             }
         }
 
+        foreach (var canary in canaries)
+        {
+            var placement = byId[canary.PlacementId];
+            var dimensions = UsageVariants.MarkCanary(GpuDimensions(placement, pools[placement.NodePoolId], canary.Target.ModelName ?? placement.ModelName));
+            var reports = readiness[canary.Id].Select(c => (c.At, c.ReadyReplicas));
+            foreach (var (minute, replicaSeconds) in Accrual.ReadySecondsPerMinute(reports, canary.FinishedAt, from, to))
+            {
+                records.Add(Measured(placement.TenantId, $"gpu-canary/{canary.Id}/{Minute(minute)}", Meters.GpuSeconds, placement.Name, minute,
+                    replicaSeconds * placement.UnitsPerReplica, dimensions));
+            }
+        }
+
         return records;
+    }
+
+    /// <summary>What GPU-seconds are priced and reported by: the pool's GPU model and capacity type, the MIG profile, the model served.</summary>
+    private static Dictionary<string, string> GpuDimensions(Placement placement, (string GpuModel, CapacityType CapacityType) pool, string? model)
+    {
+        var dimensions = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [UsageDimensions.GpuModel] = pool.GpuModel,
+            [UsageDimensions.CapacityType] = pool.CapacityType == CapacityType.Spot ? "spot" : "on-demand",
+        };
+        if (placement.MigProfile is not null)
+        {
+            dimensions[UsageDimensions.MigProfile] = placement.MigProfile;
+        }
+
+        if (model is not null)
+        {
+            dimensions[UsageDimensions.Model] = model;
+        }
+
+        return dimensions;
     }
 
     private async Task<List<UsageRecord>> StorageByteHoursAsync(Guid tenantId, DateTimeOffset from, DateTimeOffset to,

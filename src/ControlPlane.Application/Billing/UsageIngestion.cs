@@ -196,9 +196,9 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
                 + $"{UsageDimensions.MaxLength} characters, no control characters";
         }
 
-        if (dimensions.TryGetValue(UsageDimensions.Variant, out var variant) && variant is not ("stable" or "canary"))
+        if (dimensions.TryGetValue(UsageDimensions.Variant, out var variant) && !UsageVariants.IsKnown(variant))
         {
-            return "data.dimensions.variant: stable or canary (the variant of a placement under rollout)";
+            return $"data.dimensions.variant: {UsageVariants.Stable} or {UsageVariants.Canary} (the variant of a placement under rollout)";
         }
 
         record = new UsageRecord(tenantId, e.Source, e.Id, e.Type!, e.Subject ?? "", time.ToUniversalTime(), quantity,

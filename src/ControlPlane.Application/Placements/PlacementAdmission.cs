@@ -18,7 +18,7 @@ namespace ControlPlane.Application.Placements;
 /// overcommits under concurrency.
 /// </summary>
 public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, CapacityLedger ledger, ModelReferenceResolver models,
-    SpendGuard spend, AuditTrail audit, AdmissionMetrics metrics, TimeProvider clock)
+    SpendGuard spend, Rollouts.CanaryNameRule canaryNames, AuditTrail audit, AdmissionMetrics metrics, TimeProvider clock)
 {
     /// <summary>What an admission read about the tenant, in one query.</summary>
     private sealed record AdmissionFacts(Tenant Tenant, bool NameTaken, MoneyLimits Money);
@@ -62,6 +62,9 @@ public sealed class PlacementAdmission(IControlPlaneDb db, FleetLoader fleet, Ca
             {
                 throw new ConflictException("already-exists", $"Tenant '{tenantName}' already has a live placement named '{request.Name}'.");
             }
+
+            // Before the reservation's locks: the rule locks the placement whose canary the name would be, as a rollout start does first.
+            await canaryNames.EnsureNotAnActiveCanaryAsync(tenant.Id, request.Name, cancellationToken);
 
             var model = await models.ResolveAsync(tenant.Id, request.Model, cancellationToken);
             var schedulingRequest = SchedulingRequestFor(tenant, spec, request.Name);

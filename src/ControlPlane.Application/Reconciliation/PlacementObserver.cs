@@ -1,7 +1,9 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Placements;
+using ControlPlane.Application.Rollouts;
 using ControlPlane.Domain.Placements;
+using ControlPlane.Domain.Rollouts;
 using ControlPlane.Domain.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -11,7 +13,7 @@ namespace ControlPlane.Application.Reconciliation;
 /// <summary>
 /// Reads back what the clusters report for applied placements — a few LISTs per cluster — and records what changed:
 /// ready replicas, the phase and the cluster's reason, each transition with its time. A workload that vanished from the
-/// cluster is applied again.
+/// cluster is applied again. The same LIST reports the rollouts' canaries (<see cref="CanaryObserver"/>).
 /// </summary>
 /// <remarks>
 /// The phase rule. <c>failed</c> is terminal and gives the reservation back, so it is kept for what the cluster will
@@ -24,32 +26,38 @@ namespace ControlPlane.Application.Reconciliation;
 /// <c>applying</c>. Every phase change is a transition, and so is every new reason while degraded.
 /// </remarks>
 public sealed class PlacementObserver(
-    IControlPlaneDb db, IClusterGateway gateway, ClusterConnections connections, CapacityLedger ledger, TimeProvider clock,
+    IControlPlaneDb db, IClusterGateway gateway, ClusterConnections connections, CapacityLedger ledger, CanaryObserver canaries, TimeProvider clock,
     ILogger<PlacementObserver> logger)
 {
     private static readonly PlacementPhase[] Observed = [PlacementPhase.Applying, PlacementPhase.Running, PlacementPhase.Degraded];
 
-    /// <summary>Clusters with placements to observe.</summary>
-    public async Task<IReadOnlyList<(Guid Id, string Name)>> DueClustersAsync(CancellationToken cancellationToken) =>
-        (await Candidates().Select(p => new { p.ClusterId, p.ClusterName }).Distinct().ToListAsync(cancellationToken))
-        .Select(c => (c.ClusterId, c.ClusterName)).ToList();
+    /// <summary>Clusters with placements or canaries to observe.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> DueClustersAsync(CancellationToken cancellationToken)
+    {
+        var withCanaries = canaries.ClustersWithCanaries();
+        return (await db.Clusters.AsNoTracking()
+                .Where(c => Candidates().Any(p => p.ClusterId == c.Id) || withCanaries.Contains(c.Id))
+                .Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken))
+            .Select(c => (c.Id, c.Name)).ToList();
+    }
 
     /// <summary>
-    /// Lists the cluster's workloads once and returns the placements whose recorded state differs from it. A cluster
-    /// that cannot be read throws (ClusterUnavailableException, ClusterRejectedException): the worker counts it and
-    /// observes it again next pass.
+    /// Lists the cluster's workloads once and returns the placements whose recorded state differs from it, and the new
+    /// readiness reports of its canaries. A cluster that cannot be read throws (ClusterUnavailableException,
+    /// ClusterRejectedException): the worker counts it and observes it again next pass.
     /// </summary>
-    public async Task<IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)>> ChangesInClusterAsync(Guid clusterId, CancellationToken cancellationToken)
+    public async Task<ObservedChanges> ChangesInClusterAsync(Guid clusterId, CancellationToken cancellationToken)
     {
         var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == clusterId, cancellationToken);
         var placements = await Candidates().Where(p => p.ClusterId == clusterId).ToListAsync(cancellationToken);
         var workloads = await gateway.ListWorkloadsAsync(connections.For(cluster), cancellationToken);
 
-        return placements
+        var changed = placements
             .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p)))))
             .Where(x => x.Workload is null || Assess(x.p, x.Workload) != (x.p.Phase, x.p.Message) || x.Workload.ReadyReplicas != x.p.ReadyReplicas)
             .Select(x => (x.p.Id, x.Workload))
             .ToList();
+        return new ObservedChanges(changed, await canaries.ChangesAsync(clusterId, workloads, cancellationToken));
     }
 
     /// <summary>Records one placement's observed state (call in a scope of its own: a lost race leaves nothing tracked behind).</summary>
@@ -132,3 +140,6 @@ public sealed class PlacementObserver(
         }
     }
 }
+
+/// <summary>What one LIST of a cluster changed: placements whose recorded state differs, and new canary readiness reports.</summary>
+public sealed record ObservedChanges(IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> Placements, IReadOnlyList<CanaryReadiness> Canaries);

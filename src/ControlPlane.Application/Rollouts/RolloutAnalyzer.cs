@@ -1,6 +1,7 @@
 using ControlPlane.Domain.Common;
 using System.Globalization;
 using ControlPlane.Application.Slos;
+using ControlPlane.Domain.Billing;
 using ControlPlane.Domain.Rollouts;
 using ControlPlane.Domain.Slos;
 
@@ -108,22 +109,21 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus, IUsageSlices 
 
     /// <summary>
     /// Cost per 1,000 inferences of each variant over the current step so far (at least one interval), from the raw usage
-    /// events of the placement told apart by their variant dimension (stable, canary), priced by the price book in force.
+    /// events of the placement told apart by <see cref="UsageVariants"/> (the rule the system metering marks the canary's
+    /// GPU-seconds by), priced by the price book in force.
     /// </summary>
     private async Task<GateMeasurement> CostAsync(Rollout rollout, AnalysisGate gate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromSeconds(rollout.Analysis.IntervalSeconds);
         var from = now - rollout.StepStartedAt > interval ? rollout.StepStartedAt : now - interval;
         var slices = await usage.SlicesAsync([rollout.TenantId], [rollout.Placement], from, now, now - from + TimeSpan.FromSeconds(1), cancellationToken);
-        var perVariant = CostSliReader.PerThousandInferences(slices, await priceBook.ScheduleAsync(cancellationToken),
-                u => u.Dimensions.GetValueOrDefault(Domain.Billing.UsageDimensions.Variant))
-            .Where(v => v.Key is not null)
-            .ToDictionary(v => v.Key!, v => (double)v.PerThousand, StringComparer.Ordinal);
-        double? canary = perVariant.TryGetValue("canary", out var c) ? c : null;
-        double? stable = perVariant.TryGetValue("stable", out var s) ? s : null;
+        var perVariant = CostSliReader.PerThousandInferences(slices, await priceBook.ScheduleAsync(cancellationToken), u => UsageVariants.Of(u.Dimensions))
+            .ToDictionary(v => v.Key, v => (double)v.PerThousand, StringComparer.Ordinal);
+        double? canary = perVariant.TryGetValue(UsageVariants.Canary, out var c) ? c : null;
+        double? stable = perVariant.TryGetValue(UsageVariants.Stable, out var s) ? s : null;
         if (canary is null || stable is null)
         {
-            return Inconclusive(gate, "no usage with inferences for both variants (usage dimension variant=stable|canary) in the window", stable);
+            return Inconclusive(gate, "no inferences of both variants in the window (the canary's carry the usage dimension variant=canary)", stable);
         }
 
         return AtMost(gate, canary, stable, stable.Value * (1 + (gate.MaxIncreasePercent!.Value / 100)), "cost per 1,000 inferences");

@@ -12,7 +12,7 @@ namespace ControlPlane.Application.Rollouts;
 
 /// <summary>Starts, reads and steers rollouts of a tenant's placements.</summary>
 public sealed class RolloutService(IControlPlaneDb db, PlacementService placements, ModelReferenceResolver models, CapacityLedger ledger,
-    RolloutTransitions transitions, TimeProvider clock)
+    RolloutTransitions transitions, CanaryNameRule canaryNames, TimeProvider clock)
 {
     /// <summary>
     /// One transaction with the placement row locked: refused (409) while another rollout of it is active, while an SLO of
@@ -44,13 +44,7 @@ public sealed class RolloutService(IControlPlaneDb db, PlacementService placemen
                     new Dictionary<string, object?> { ["slo"] = frozenBy });
             }
 
-            var canaryName = Rollout.CanaryName(placement.Name);
-            if (canaryName.Length > Domain.Common.ResourceName.MaxLength
-                || await db.Placements.AnyAsync(p => p.TenantId == placement.TenantId && p.Name == canaryName && !PlacementPhases.Finished.Contains(p.Phase), cancellationToken))
-            {
-                throw new ConflictException("canary-name-taken",
-                    $"The canary of '{placementName}' would be named '{canaryName}', which is too long or the name of another placement.");
-            }
+            await canaryNames.EnsureCanaryNameFreeAsync(placement, cancellationToken);
 
             var model = await models.ResolveAsync(placement.TenantId, request.Model, cancellationToken);
             var target = new RolloutTarget(request.Image ?? placement.Image, model?.Name ?? placement.ModelName, model?.Version ?? placement.ModelVersion,

@@ -37,6 +37,37 @@ public static class Accrual
         return intervals;
     }
 
+    /// <summary>
+    /// Replica-seconds of [<paramref name="from"/>, <paramref name="to"/>) per whole minute, from readiness reports: each
+    /// report's count holds until the next report, the last one until <paramref name="end"/> (open while null); nothing
+    /// counts at or after <paramref name="end"/>, even a report that arrived later. Minutes with nothing are left out.
+    /// </summary>
+    public static IEnumerable<(DateTimeOffset Minute, decimal ReplicaSeconds)> ReadySecondsPerMinute(
+        IEnumerable<(DateTimeOffset At, int Ready)> reports, DateTimeOffset? end, DateTimeOffset from, DateTimeOffset to)
+    {
+        var ordered = reports.OrderBy(r => r.At).ToList();
+        var held = new List<(RunningInterval Interval, int Ready)>();
+        for (var i = 0; i < ordered.Count && (end is not { } last || ordered[i].At < last); i++)
+        {
+            var until = i + 1 < ordered.Count ? ordered[i + 1].At : end;
+            if (until is { } u && end is { } e && u > e)
+            {
+                until = e;
+            }
+
+            if (ordered[i].Ready > 0)
+            {
+                held.Add((new RunningInterval(ordered[i].At, until), ordered[i].Ready));
+            }
+        }
+
+        return held.GroupBy(h => h.Ready)
+            .SelectMany(g => SecondsPerMinute([.. g.Select(h => h.Interval)], from, to).Select(m => (m.Minute, Seconds: m.Seconds * g.Key)))
+            .GroupBy(m => m.Minute)
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Sum(m => m.Seconds)));
+    }
+
     public static DateTimeOffset FloorToMinute(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 

@@ -64,8 +64,14 @@ public sealed class Rollout
 
     public bool IsActive => Phase is RolloutPhase.Progressing or RolloutPhase.Paused;
 
+    private const string CanarySuffix = "-canary";
+
     /// <summary>The canary Deployment's and Service's name.</summary>
-    public static string CanaryName(string placement) => placement + "-canary";
+    public static string CanaryName(string placement) => placement + CanarySuffix;
+
+    /// <summary>The placement whose canary would be named <paramref name="name"/>; null when no canary is named so.</summary>
+    public static string? CanaryOf(string name) =>
+        name.Length > CanarySuffix.Length && name.EndsWith(CanarySuffix, StringComparison.Ordinal) ? name[..^CanarySuffix.Length] : null;
 
     public static Rollout Start(int number, Guid tenantId, string tenant, Guid placementId, string placement, RolloutStrategy strategy,
         RolloutAnalysis analysis, RolloutTarget target, RolloutTarget previous, int canaryReplicas, int canaryUnits, DateTimeOffset now) => new()

@@ -41,6 +41,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Slo> Slos => Set<Slo>();
     public DbSet<SloEvaluation> SloEvaluations => Set<SloEvaluation>();
     public DbSet<Domain.Rollouts.Rollout> Rollouts => Set<Domain.Rollouts.Rollout>();
+    public DbSet<Domain.Rollouts.CanaryReadiness> CanaryReadiness => Set<Domain.Rollouts.CanaryReadiness>();
 
     public bool IsSerializationConflict(Exception exception) => TransientDatabaseFailure.IsSerializationConflict(exception);
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -1,5 +1,6 @@
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Reconciliation;
+using ControlPlane.Application.Rollouts;
 using ControlPlane.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,14 +30,23 @@ internal sealed class PlacementObserverWorker(IServiceScopeFactory scopes, IOpti
 
         foreach (var cluster in clusters)
         {
-            IReadOnlyList<(Guid PlacementId, ObservedWorkload? Workload)> changes = [];
+            ObservedChanges changes = new([], []);
             await RunStepAsync("observe", cluster.Name, async () =>
             {
                 using var scope = scopes.CreateScope();
                 changes = await scope.ServiceProvider.GetRequiredService<PlacementObserver>().ChangesInClusterAsync(cluster.Id, cancellationToken);
             }, cancellationToken);
 
-            foreach (var (placementId, workload) in changes)
+            if (changes.Canaries.Count > 0)
+            {
+                await RunStepAsync("record-canaries", cluster.Name, async () =>
+                {
+                    using var scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<CanaryObserver>().RecordAsync(changes.Canaries, cancellationToken);
+                }, cancellationToken);
+            }
+
+            foreach (var (placementId, workload) in changes.Placements)
             {
                 await RunStepAsync("record", cluster.Name, async () =>
                 {

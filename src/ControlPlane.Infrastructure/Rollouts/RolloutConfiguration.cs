@@ -33,3 +33,15 @@ internal sealed class RolloutConfiguration : IEntityTypeConfiguration<Rollout>
         builder.Property(r => r.Version).IsRowVersion();
     }
 }
+
+internal sealed class CanaryReadinessConfiguration : IEntityTypeConfiguration<CanaryReadiness>
+{
+    public void Configure(EntityTypeBuilder<CanaryReadiness> builder)
+    {
+        builder.ToTable("canary_readiness");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).UseIdentityAlwaysColumn();
+        builder.HasIndex(c => new { c.RolloutId, c.At });
+        builder.HasOne<Rollout>().WithMany().HasForeignKey(c => c.RolloutId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

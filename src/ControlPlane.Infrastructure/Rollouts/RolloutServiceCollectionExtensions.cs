@@ -13,6 +13,11 @@ internal static class RolloutServiceCollectionExtensions
             .Validate(o => o.BatchSize > 0, "Rollouts:BatchSize must be positive.")
             .ValidateOnStart();
         services.AddScoped<IRolloutSchedule, PostgresRolloutSchedule>();
+        if (configuration.GetValue(RolloutOptions.Section + ":" + nameof(RolloutOptions.ExportPhases), true))
+        {
+            services.AddHostedService<RolloutPhaseWorker>();
+        }
+
         if (configuration.GetValue(RolloutOptions.Section + ":" + nameof(RolloutOptions.Enabled), true))
         {
             services.AddHostedService<RolloutWorker>();

@@ -15,16 +15,6 @@ public class BillingApp : ControlPlaneApp
         ["Billing:MaxFutureSkew"] = "03:00:00",
     };
 
-    /// <summary>
-    /// Runs one pass of the metering worker (accrual, watermarks, budget alerts, due closings) with its clock at
-    /// <paramref name="now"/>: the worker's TimeProvider is the test's.
-    /// </summary>
-    public async Task MeteringPassAsync(DateTimeOffset now)
-    {
-        using var worker = ActivatorUtilities.CreateInstance<Infrastructure.Billing.MeteringWorker>(Services, new FakeTimeProvider(now));
-        await worker.RunOnceAsync(CancellationToken.None);
-    }
-
     /// <summary>Seconds the worker accrues by <paramref name="now"/>: whole minutes up to now − settle delay, from the running time.</summary>
     public static decimal ExpectedSeconds(DateTimeOffset runningAt, DateTimeOffset now, int gpus)
     {
@@ -66,6 +56,16 @@ public static class BillingFixtures
     public const decimal TokensInLlm = 0.000002m;
     public const decimal TokensIn = 0.000003m;
     public const decimal Inference = 0.0005m;
+
+    /// <summary>
+    /// Runs one pass of the metering worker (accrual, watermarks, budget alerts, due closings) with its clock at
+    /// <paramref name="now"/>: the worker's TimeProvider is the test's.
+    /// </summary>
+    public static async Task MeteringPassAsync(this ControlPlaneApp app, DateTimeOffset now)
+    {
+        using var worker = ActivatorUtilities.CreateInstance<Infrastructure.Billing.MeteringWorker>(app.Services, new FakeTimeProvider(now));
+        await worker.RunOnceAsync(CancellationToken.None);
+    }
 
     public static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
 

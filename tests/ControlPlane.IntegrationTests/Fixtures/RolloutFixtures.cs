@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ControlPlane.IntegrationTests.Fixtures;
 
@@ -19,6 +22,30 @@ public sealed class RolloutAppWithoutWorker : SloApp
     {
         ["Rollouts:Enabled"] = "false",
     };
+}
+
+/// <summary>
+/// No rollout worker and no metering worker: the test runs both at instants of its choosing (as replicas whose clock is
+/// ahead), so minutes of GPU-seconds are accrued without waiting for them. Accrual runs ahead of the real clock, so the
+/// class has its own database.
+/// </summary>
+public sealed class RolloutMeteringApp : SloApp
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
+    {
+        ["Rollouts:Enabled"] = "false",
+        ["Rollouts:PollInterval"] = "00:00:00.200",
+        ["Metering:Enabled"] = "false",
+    };
+
+    /// <summary>One rollout worker pass (a fresh instance, as on another replica) with its clock at <paramref name="now"/>.</summary>
+    public async Task RolloutPassAsync(DateTimeOffset now)
+    {
+        using var scope = Services.CreateScope();
+        var progression = ActivatorUtilities.CreateInstance<ControlPlane.Application.Rollouts.RolloutProgression>(scope.ServiceProvider,
+            new FakeTimeProvider(now));
+        await progression.RunDueAsync(CancellationToken.None);
+    }
 }
 
 /// <summary>Arranges rollouts through the API and reads what the cluster and the API show of them.</summary>
@@ -69,6 +96,26 @@ public static class RolloutWorld
 
     public static string? ImageOf(JsonObject? deployment) => (string?)deployment?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"];
 
+    /// <summary>
+    /// controlplane_rollout_phase of one rollout as this service's gauge reports it to its exporter: the value of each
+    /// phase's series. Read from the service's own instrument, not by scraping /metrics: the test hosts share one process,
+    /// and an exporter there may report the first host's instrument of a name instead of its own.
+    /// </summary>
+    public static PhaseGauge RolloutPhaseGauge(this ControlPlaneApp app, string tenant, string placement, int rollout)
+    {
+        var phases = new PhaseGauge();
+        foreach (var measurement in app.Services.GetRequiredService<ControlPlane.Application.Rollouts.RolloutMetrics>().PhaseMeasurements())
+        {
+            var tags = measurement.Tags.ToArray().ToDictionary(t => t.Key, t => (string?)t.Value, StringComparer.Ordinal);
+            if (tags["tenant"] == tenant && tags["placement"] == placement && tags["rollout"] == rollout.ToString(CultureInfo.InvariantCulture))
+            {
+                phases[tags["phase"]!] = measurement.Value;
+            }
+        }
+
+        return phases;
+    }
+
     /// <summary>The tenant's quota usage of a resource.</summary>
     public static async Task<long> QuotaUsedAsync(this HttpClient client, string tenant, string resource)
     {
@@ -94,4 +141,11 @@ public static class RolloutWorld
             gates = new object[] { new { metric = "error-rate", max = 0.05 }, new { metric = "latency-p95", maxSeconds = 0.5 } },
         },
     };
+}
+
+/// <summary>The value of each phase's series (printed as such when a wait for it fails).</summary>
+/// <summary>The value of each phase's series (printed as such when a wait for it fails).</summary>
+public sealed class PhaseGauge() : Dictionary<string, double>(StringComparer.Ordinal)
+{
+    public override string ToString() => string.Join(", ", this.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 }

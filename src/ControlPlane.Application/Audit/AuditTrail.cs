@@ -10,8 +10,11 @@ public sealed class AuditTrail(IControlPlaneDb db, IAuditLog log, ICallerContext
 
     /// <param name="actor">Who acted, when not the authenticated caller (a workload identified by its own token).</param>
     public void Record(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null) =>
-        db.AuditEvents.Add(AuditEvent.Record(
-            clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details));
+        db.AuditEvents.Add(Event(action, target, tenant, details, actor));
+
+    /// <summary>The event <see cref="Record"/> would add, for a writer that stores many events with its own rows in one statement.</summary>
+    public AuditEvent Event(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null) =>
+        AuditEvent.Record(clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details);
 
     /// <summary>
     /// Commits an event that accompanies no other write (e.g. credentials handed out), batched with concurrent ones:

@@ -15,11 +15,12 @@ namespace ControlPlane.Application.Slos;
 public sealed record SloPass(int Evaluated, int Queries, int HistoryPruned);
 
 /// <summary>
-/// One evaluation pass: claims the due SLOs, reads their SLIs with batched queries per cluster, stores status and history,
-/// audits state changes, runs remediation and publishes the metrics. Any number of replicas may run passes at once.
+/// One evaluation pass: claims the due SLOs, loads them untracked, reads their SLIs with batched queries per cluster,
+/// assesses them in memory, stores status, history and state-change audit events set-wise, runs remediation for the
+/// SLOs whose rules act, and publishes the metrics from what it stored. Any number of replicas may run passes at once.
 /// </summary>
 public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliReader reader, CostSliReader costs, ClusterConnections connections,
-    SloRemediation remediation, SloMetrics metrics, AuditTrail audit, IOptions<SloOptions> options, TimeProvider clock)
+    ISloEvaluationWriter writer, SloRemediation remediation, SloMetrics metrics, AuditTrail audit, IOptions<SloOptions> options, TimeProvider clock)
 {
     public async Task<SloPass> EvaluateDueAsync(CancellationToken cancellationToken)
     {
@@ -27,14 +28,17 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
         var now = clock.GetUtcNow();
         var ids = await schedule.ClaimDueAsync(now, settings.EvaluationInterval, settings.BatchSize, cancellationToken);
         var pruned = 0;
+        IReadOnlyList<Slo> stored = [];
         if (ids.Count > 0)
         {
-            var slos = await db.Slos.Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken);
+            // Untracked: the pass writes set-wise (ISloEvaluationWriter), and only SLOs whose remediation acts are loaded tracked.
+            var slos = await db.Slos.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken);
             pruned = await PruneHistoryAsync(slos, now, settings, cancellationToken);
-            await EvaluateAsync(slos, now, cancellationToken);
+            stored = await EvaluateAsync(slos, now, cancellationToken);
         }
 
-        await PublishMetricsAsync(cancellationToken);
+        metrics.Update([.. stored.Select(s => new SloMetricSnapshot(s.Tenant, s.Name, s.Budget?.RemainingRatio, s.BurnRates, now))],
+            now - settings.MetricsRetention);
         return new SloPass(ids.Count, reader.QueriesSent, pruned);
     }
 
@@ -61,7 +65,8 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
         return pruned;
     }
 
-    private async Task EvaluateAsync(List<Slo> slos, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Evaluates the SLOs (untracked, assessed in memory) and returns those stored.</summary>
+    private async Task<IReadOnlyList<Slo>> EvaluateAsync(List<Slo> slos, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tenantIds = slos.Select(s => s.TenantId).Distinct().ToList();
         var placements = (await db.Placements.AsNoTracking()
@@ -97,7 +102,8 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
             readings[id] = reading;
         }
 
-        var assessments = new Dictionary<Guid, SloAssessment>();
+        var assessments = new Dictionary<Guid, SloAssessment>(slos.Count);
+        var evaluations = new List<SloEvaluated>(slos.Count);
         foreach (var slo in slos)
         {
             var assessment = !placements.ContainsKey((slo.TenantId, slo.Placement))
@@ -105,40 +111,29 @@ public sealed class SloEvaluator(IControlPlaneDb db, ISloSchedule schedule, SliR
                 : readings[slo.Id] is { Failure: { } failure } ? SloAssessment.NoData(failure)
                 : SloAssessment.From(slo.Objective, slo.WindowDuration, readings[slo.Id].ErrorRatios);
             assessments[slo.Id] = assessment;
-            if (slo.Assessed(assessment, now) is { } previous)
-            {
-                audit.Record("slo.state-change", SloService.Target(slo.Tenant, slo.Name), slo.Tenant, new Dictionary<string, string>
+            var stateChange = slo.Assessed(assessment, now) is { } previous
+                ? audit.Event("slo.state-change", SloService.Target(slo.Tenant, slo.Name), slo.Tenant, new Dictionary<string, string>
                 {
                     ["from"] = WireNames.Of(previous), ["to"] = WireNames.Of(slo.State), ["reason"] = assessment.Reason ?? string.Join(",", assessment.FiringAlerts),
-                });
+                })
+                : null;
+            evaluations.Add(new SloEvaluated(slo, SloEvaluation.Of(slo.Id, assessment, now), stateChange));
+        }
+
+        // An SLO redefined or deleted meanwhile is not stored (a redefinition is due again at once): its (now stale)
+        // results are dropped rather than stored over the new spec, and nothing is remediated on them.
+        var stored = await writer.StoreAsync(evaluations, cancellationToken);
+        var acting = slos.Where(s => stored.ContainsKey(s.Id)
+            && remediation.WouldAct(s, assessments[s.Id], placements.GetValueOrDefault((s.TenantId, s.Placement)))).Select(s => s.Id).ToList();
+        if (acting.Count > 0)
+        {
+            // Tracked, for the remediation's own writes; one changed again since this pass stored it is left to its next pass.
+            foreach (var slo in (await db.Slos.Where(s => acting.Contains(s.Id)).ToListAsync(cancellationToken)).Where(s => s.Version == stored[s.Id]))
+            {
+                await remediation.RunAsync(slo, assessments[slo.Id], placements[(slo.TenantId, slo.Placement)], cancellationToken);
             }
-
-            db.SloEvaluations.Add(SloEvaluation.Of(slo.Id, assessment, now));
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // An SLO was redefined or deleted meanwhile: a redefinition is due again at once, so this pass's
-            // (now stale) results are dropped rather than stored over the new spec; nothing is remediated on them.
-            return;
-        }
-
-        foreach (var slo in slos.Where(s => s.Remediation.Count > 0))
-        {
-            placements.TryGetValue((slo.TenantId, slo.Placement), out var placement);
-            await remediation.RunAsync(slo, assessments[slo.Id], placement, cancellationToken);
-        }
-    }
-
-    private async Task PublishMetricsAsync(CancellationToken cancellationToken)
-    {
-        var rows = await db.Slos.AsNoTracking().Where(s => s.EvaluatedAt != null)
-            .Select(s => new { s.Tenant, s.Name, s.BudgetTotal, s.BudgetRemaining, s.BurnRates }).ToListAsync(cancellationToken);
-        metrics.Publish([.. rows.Select(r => new SloMetricSnapshot(r.Tenant, r.Name,
-            r.BudgetTotal is > 0 && r.BudgetRemaining is { } left ? left / r.BudgetTotal.Value : null, r.BurnRates))]);
+        return [.. slos.Where(s => stored.ContainsKey(s.Id))];
     }
 }

@@ -32,6 +32,12 @@ public sealed class SloOptions
     /// </summary>
     public int HistoryPruneBatchSize { get; set; } = 20_000;
 
+    /// <summary>
+    /// How long a replica keeps exporting an SLO's gauges after it last evaluated it: three intervals, at least a minute
+    /// (a slow pass or a pause must not make the series flicker).
+    /// </summary>
+    public TimeSpan MetricsRetention => EvaluationInterval * 3 > TimeSpan.FromMinutes(1) ? EvaluationInterval * 3 : TimeSpan.FromMinutes(1);
+
     /// <summary>How long the history of an SLO with this window is kept: the window plus the margin, at most the cap.</summary>
     public TimeSpan HistoryRetention(TimeSpan window) => window + HistoryMargin < MaxHistoryRetention ? window + HistoryMargin : MaxHistoryRetention;
 }

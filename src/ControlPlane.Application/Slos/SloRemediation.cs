@@ -27,16 +27,15 @@ public sealed class SloRemediation(IControlPlaneDb db, IServiceScopeFactory scop
         }
 
         var now = clock.GetUtcNow();
-        var cooldown = options.Value.RemediationCooldown;
         foreach (var rule in slo.Remediation)
         {
-            var holds = assessment.Holds(rule.On);
-            var active = slo.Active(rule.Action);
-            if (holds == active is not null || !slo.CooledDown(rule.Action, cooldown, now))
+            if (!Due(slo, rule, assessment, now))
             {
                 continue;
             }
 
+            var holds = assessment.Holds(rule.On);
+            var active = slo.Active(rule.Action);
             var change = holds ? await TakeAsync(slo, rule, placement, now, cancellationToken) : await RevertAsync(slo, active!, placement, now, cancellationToken);
             audit.Record(holds ? "slo.remediation.take" : "slo.remediation.revert", SloService.Target(slo.Tenant, slo.Name), slo.Tenant,
                 new Dictionary<string, string>
@@ -47,6 +46,20 @@ public sealed class SloRemediation(IControlPlaneDb db, IServiceScopeFactory scop
             await db.SaveChangesAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="RunAsync"/> would take or revert anything now, from the SLO as loaded: a pass loads for
+    /// remediation (tracked) only the SLOs for which this holds.
+    /// </summary>
+    public bool WouldAct(Slo slo, SloAssessment assessment, Placement? placement)
+    {
+        var now = clock.GetUtcNow();
+        return assessment.State != SloState.NoData && placement is not null && slo.Remediation.Any(rule => Due(slo, rule, assessment, now));
+    }
+
+    /// <summary>The rule's condition and what is in force disagree, and the action's cooldown has passed.</summary>
+    private bool Due(Slo slo, RemediationRule rule, SloAssessment assessment, DateTimeOffset now) =>
+        assessment.Holds(rule.On) != slo.Active(rule.Action) is not null && slo.CooledDown(rule.Action, options.Value.RemediationCooldown, now);
 
     private async Task<string> TakeAsync(Slo slo, RemediationRule rule, Placement placement, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,27 +1,20 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using ControlPlane.Application.Audit;
 using ControlPlane.Domain.Audit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ControlPlane.Infrastructure.Audit;
 
 /// <summary>
 /// Group commit for standalone audit events: callers queue their event and wait; one writer inserts whatever has
-/// queued up — while it writes, the next batch gathers — as one INSERT … SELECT FROM unnest(…) statement, then
+/// queued up — while it writes, the next batch gathers — as one statement (AuditEventRows), then
 /// completes every waiter. Under load that is one round trip and one commit for many requests; idle, it adds nothing.
 /// </summary>
 internal sealed partial class GroupCommitAuditLog(NpgsqlDataSource database, ILogger<GroupCommitAuditLog> logger) : BackgroundService, IAuditLog
 {
     private const int MaxBatch = 1_000;
-
-    private const string InsertBatch = """
-        INSERT INTO audit_events (time, actor, tenant, action, target, outcome, request_id, details)
-        SELECT * FROM unnest(@time, @actor, @tenant, @action, @target, @outcome, @request_id, @details)
-        """;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -86,20 +79,10 @@ internal sealed partial class GroupCommitAuditLog(NpgsqlDataSource database, ILo
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(InsertBatch);
-        command.Parameters.Add(Column("time", NpgsqlDbType.TimestampTz, batch.Select(p => p.Event.Time)));
-        command.Parameters.Add(Column("actor", NpgsqlDbType.Text, batch.Select(p => p.Event.Actor)));
-        command.Parameters.Add(Column("tenant", NpgsqlDbType.Text, batch.Select(p => p.Event.Tenant)));
-        command.Parameters.Add(Column("action", NpgsqlDbType.Text, batch.Select(p => p.Event.Action)));
-        command.Parameters.Add(Column("target", NpgsqlDbType.Text, batch.Select(p => p.Event.Target)));
-        command.Parameters.Add(Column("outcome", NpgsqlDbType.Text, batch.Select(p => p.Event.Outcome)));
-        command.Parameters.Add(Column("request_id", NpgsqlDbType.Text, batch.Select(p => p.Event.RequestId)));
-        command.Parameters.Add(Column("details", NpgsqlDbType.Jsonb, batch.Select(p => JsonSerializer.Serialize(p.Event.Details))));
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = AuditEventRows.InsertCommand(connection, [.. batch.Select(p => p.Event)]);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static NpgsqlParameter Column<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} audit events failed; their requests fail too")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

@@ -11,12 +11,15 @@ internal static class JsonColumn
     /// <summary>Stores any value (lists of records, maps) as jsonb, compared by its JSON so in-place changes are saved.</summary>
     public static PropertyBuilder<T> HasJsonb<T>(this PropertyBuilder<T> property) where T : class? =>
         property.HasColumnType("jsonb").HasConversion(
-            v => JsonSerializer.Serialize(v, Options),
+            v => Serialize(v),
             v => JsonSerializer.Deserialize<T>(v, Options)!,
             new ValueComparer<T>(
                 (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
                 v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
                 v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!));
+
+    /// <summary>The JSON a <see cref="HasJsonb{T}"/> column holds for <paramref name="value"/> (for writers that bypass EF Core).</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

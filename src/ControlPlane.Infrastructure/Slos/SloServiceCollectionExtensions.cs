@@ -22,6 +22,7 @@ internal static class SloServiceCollectionExtensions
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SloOptions>>().Value.QueryTimeout);
         services.AddScoped<ISloSchedule, PostgresSloSchedule>();
         services.AddScoped<ISloLocks, PostgresSloLocks>();
+        services.AddSingleton<ISloEvaluationWriter, PostgresSloEvaluationWriter>();
         services.AddScoped<IUsageSlices, PostgresUsageSlices>();
         services.AddSingleton<IOpenSloFormat, OpenSloYaml>();
         services.AddSingleton<IClusterSloObjects>(sp => sp.GetRequiredService<KubernetesClusterGateway>());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Slos;
 using Microsoft.EntityFrameworkCore;
@@ -7,21 +8,30 @@ using Xunit.Abstractions;
 
 namespace ControlPlane.IntegrationTests.Slos;
 
-/// <summary>The test plays the worker, with the production query timeout (10 s): a pass at scale is what is measured.</summary>
+/// <summary>
+/// The test plays the worker, with the production query timeout (10 s): a pass at scale is what is measured. The
+/// reconciler and metering workers are off — at the tests' 100 ms observe interval they would poll the 1,000 placements
+/// ten times a second in this process and in PostgreSQL, and that CPU would be counted as the pass's.
+/// </summary>
 public sealed class SloPassBenchmarkApp : SloApp
 {
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings =>
-        new Dictionary<string, string?>(base.ExtraSettings) { ["Slos:QueryTimeout"] = "00:00:10" };
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
+    {
+        ["Slos:QueryTimeout"] = "00:00:10",
+        ["Reconciler:Enabled"] = "false",
+        ["Metering:Enabled"] = "false",
+    };
 
     protected override bool EvaluationWorker => false;
 }
 
 /// <summary>
 /// A whole evaluation pass at the scale: 10,000 stored SLOs over 1,000 placements (100 tenants × 10, half
-/// availability, half latency) claimed, loaded, read from the run's real Prometheus, assessed, saved with a history point
-/// each and published as metrics. Times and CPU (this process: the service; PostgreSQL's and Prometheus' processes) are
-/// written to the test output (README: "SLOs and error budgets").
+/// availability, half latency) claimed, loaded untracked, read from the run's real Prometheus, assessed in memory, stored
+/// set-wise with a history point each and published as metrics. Times and CPU (this process: the service; PostgreSQL's
+/// and Prometheus' processes) are written to the test output (README: "SLOs and error budgets").
 /// </summary>
+[Collection(nameof(SloPassBenchmarkTests))]
 public sealed class SloPassBenchmarkTests(SloPassBenchmarkApp app, ITestOutputHelper output) : IClassFixture<SloPassBenchmarkApp>
 {
     private const int Tenants = 100;
@@ -84,6 +94,19 @@ public sealed class SloPassBenchmarkTests(SloPassBenchmarkApp app, ITestOutputHe
                 $"PostgreSQL {postgres.TotalSeconds:0.00} s, Prometheus {prometheus.TotalSeconds:0.00} s");
             Assert.Equal(Tenants * PlacementsPerTenant * SlosPerPlacement, result.Evaluated);
             Assert.Equal(16, result.Queries);
+            if (pass == "second pass")
+            {
+                // CPU hardly depends on the machine's load, so CI can hold it: at most 10 s of CPU in all, so that two cores
+                // could run the pass in 10 s even with nothing of it in parallel (measured: ~4 s in Debug; 7.9 s with tracked writes).
+                var cpu = service + postgres + prometheus;
+                Assert.True(cpu <= TimeSpan.FromSeconds(10), $"the steady pass took {cpu.TotalSeconds:0.00} s of CPU");
+            }
+
+            // Wall time depends on what else runs: bench/slo.sh sets the 10 s on a machine it reports as idle.
+            if (Environment.GetEnvironmentVariable("SLO_PASS_MAX_SECONDS") is { } bound)
+            {
+                Assert.True(elapsed.TotalSeconds <= double.Parse(bound, CultureInfo.InvariantCulture), $"{pass}: {elapsed.TotalSeconds:0.00} s");
+            }
         }
 
         // Each SLO was assessed from its own placement's numbers and got one history point per pass.
@@ -120,3 +143,10 @@ public sealed class SloPassBenchmarkTests(SloPassBenchmarkApp app, ITestOutputHe
     /// <summary>PostgreSQL's processes: every backend and background worker of the server.</summary>
     private Task<List<int>> PostgresPidsAsync() => app.ColumnSqlAsync<int>("SELECT pid FROM pg_stat_activity");
 }
+
+/// <summary>
+/// Alone (after the parallel classes): the pass's CPU is read from this process and from the run's PostgreSQL, which
+/// other test classes running at the same time would use too.
+/// </summary>
+[CollectionDefinition(nameof(SloPassBenchmarkTests), DisableParallelization = true)]
+public sealed class SloPassBenchmarkCollection;

@@ -52,8 +52,12 @@ public sealed class SloLifecycleTests(SloApp app) : IClassFixture<SloApp>
 
         // Fast burn: half the requests fail.
         exporter.Serve("t-" + Tenant, SloWorld.PodOf("chat"), ok: 500, errors: 500);
-        var burning = await client.WaitForSloAsync(Tenant, "chat-availability", s => s.SloState() == "exhausted" && s.ActiveActions().Count == 3,
-            "the SLO exhausted with its three remediations in force");
+        // Every window burning: a counter series born with the first error has a rate only once two scrapes of it fall
+        // inside a window, so the 10 s window may read zero errors for a scrape or two after the switch (as Prometheus would).
+        var burning = await client.WaitForSloAsync(Tenant, "chat-availability", s => s.SloState() == "exhausted" && s.ActiveActions().Count == 3
+                && s.SloStatus().GetProperty("burnRates").EnumerateObject().Count() == 7
+                && s.SloStatus().GetProperty("burnRates").EnumerateObject().All(r => r.Value.GetDouble() > 1),
+            "the SLO exhausted with its three remediations in force and every window burning");
         Assert.Contains(burning.SloStatus().GetProperty("alerts").Strings(), a => a.StartsWith("page-", StringComparison.Ordinal));
         Assert.True(burning.SloStatus().GetProperty("rolloutsFrozen").GetBoolean());
         // The 1-day window's seven burn-rate windows (5m … 3d scaled by 1d/30d), each burning faster than the budget allows.

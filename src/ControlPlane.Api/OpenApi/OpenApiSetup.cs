@@ -14,6 +14,7 @@ internal static class OpenApiSetup
             options.AddOperationTransformer<RequestExamples>();
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
             options.AddSchemaTransformer<WireBoundsTransformer>();
+            options.AddSchemaTransformer<EnumValuesTransformer>();
             options.AddSchemaTransformer<ProblemExtensionsTransformer>();
         });
 

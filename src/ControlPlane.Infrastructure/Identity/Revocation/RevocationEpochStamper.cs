@@ -10,7 +10,8 @@ namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
 /// Stamps every access token with the revocation epochs in force when it was requested: its client's (client
-/// credentials, read by <see cref="ClientEpochReader"/> before the secret was checked) and its tenant's.
+/// credentials, read by <see cref="ClientEpochReader"/> before the secret was checked; a workload's API token, whose
+/// subject is its bound service account's client, read here) and its tenant's.
 /// <see cref="RevokedTokenRejector"/> refuses it once either epoch is raised.
 /// </summary>
 internal sealed class RevocationEpochStamper(PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
@@ -32,6 +33,12 @@ internal sealed class RevocationEpochStamper(PostgresTokenRevoker revocations) :
         if (context.Request.IsClientCredentialsGrantType() && context.Transaction.GetHttpRequest() is { } request)
         {
             Stamp(identity, RevocationPrincipals.ClientEpochClaim, ClientEpochReader.Of(request.HttpContext));
+        }
+        else if (context.Request.IsTokenExchangeGrantType() && identity.HasAudience(ControlPlaneClaims.ApiAudience)
+            && identity.GetClaim(Claims.Subject) is { } clientId)
+        {
+            Stamp(identity, RevocationPrincipals.ClientEpochClaim,
+                await revocations.EpochAsync(RevocationPrincipals.Client(clientId), context.CancellationToken));
         }
 
         if (identity.GetClaim(ControlPlaneClaims.Tenant) is { } tenant)

@@ -56,10 +56,10 @@ public sealed class WorkloadIdentityBindingTests(ControlPlaneApp app) : IClassFi
         return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(form));
     }
 
-    private async Task<HttpResponseMessage> BindAsync(TenantPrincipal admin, string name, string ns, string serviceAccount)
+    private async Task<HttpResponseMessage> BindAsync(TenantPrincipal admin, string name, string ns, string serviceAccount, string boundTo = "ci")
     {
         using var client = app.ClientWithToken(admin.Token);
-        return await client.PostAsJsonAsync($"/v1/tenants/{admin.Tenant}/service-accounts/ci/workload-identity-bindings",
+        return await client.PostAsJsonAsync($"/v1/tenants/{admin.Tenant}/service-accounts/{boundTo}/workload-identity-bindings",
             new { name, cluster = Cluster, @namespace = ns, kubernetesServiceAccount = serviceAccount });
     }
 
@@ -120,6 +120,23 @@ public sealed class WorkloadIdentityBindingTests(ControlPlaneApp app) : IClassFi
         using var asWorkload = app.ClientWithToken(token);
         Assert.Equal(HttpStatusCode.OK, (await asWorkload.GetAsync("/v1/tenants/wi-other/placements")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await asWorkload.GetAsync("/v1/tenants/wi/placements")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_the_service_account_refuses_the_API_tokens_issued_through_its_binding_within_seconds()
+    {
+        await app.CreateAccountAsync("wi", "short-lived", "viewer");
+        await (await BindAsync(_wi.Admin, "job", "t-wi", "one-off-job", boundTo: "short-lived")).ExpectAsync(HttpStatusCode.Created);
+        var token = (await (await ExchangeAsync(PodToken("t-wi", "one-off-job"))).ExpectAsync(HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
+        using var asWorkload = app.ClientWithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await asWorkload.GetAsync("/v1/tenants/wi/placements")).StatusCode);
+
+        using var admin = app.ClientWithToken(_wi.Admin.Token);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v1/tenants/wi/service-accounts/short-lived")).StatusCode);
+
+        await Eventually.MatchesAsync(async () => (await asWorkload.GetAsync("/v1/tenants/wi/placements")).StatusCode,
+            status => status == HttpStatusCode.Unauthorized, "the workload's token refused", TimeSpan.FromSeconds(10));
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken("t-wi", "one-off-job")), "invalid_grant", "bound to no service account");
     }
 
     [Fact]

@@ -1236,30 +1236,49 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
-    CREATE TABLE canary_readiness (
-        id bigint GENERATED ALWAYS AS IDENTITY,
-        rollout_id uuid NOT NULL,
-        at timestamp with time zone NOT NULL,
-        ready_replicas integer NOT NULL,
-        CONSTRAINT pk_canary_readiness PRIMARY KEY (id),
-        CONSTRAINT fk_canary_readiness_rollouts_rollout_id FOREIGN KEY (rollout_id) REFERENCES rollouts (id) ON DELETE CASCADE
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
+    CREATE TABLE workload_identity_bindings (
+        id uuid NOT NULL,
+        tenant_id uuid NOT NULL,
+        service_account_id uuid NOT NULL,
+        name character varying(63) NOT NULL,
+        cluster_id uuid NOT NULL,
+        namespace character varying(63) NOT NULL,
+        kubernetes_service_account character varying(63) NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_workload_identity_bindings PRIMARY KEY (id),
+        CONSTRAINT fk_workload_identity_bindings_clusters_cluster_id FOREIGN KEY (cluster_id) REFERENCES clusters (id) ON DELETE CASCADE,
+        CONSTRAINT fk_workload_identity_bindings_service_accounts_service_account FOREIGN KEY (service_account_id) REFERENCES service_accounts (id) ON DELETE CASCADE
     );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
-    CREATE INDEX ix_canary_readiness_rollout_id_at ON canary_readiness (rollout_id, at);
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
+    CREATE UNIQUE INDEX ix_workload_identity_bindings_cluster_id_namespace_kubernetes_ ON workload_identity_bindings (cluster_id, namespace, kubernetes_service_account);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
+    CREATE UNIQUE INDEX ix_workload_identity_bindings_service_account_id_name ON workload_identity_bindings (service_account_id, name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
+    CREATE INDEX ix_workload_identity_bindings_tenant_id ON workload_identity_bindings (tenant_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
     INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261130022434_RolloutVariantMetering', '10.0.15');
+    VALUES ('20261130030632_WorkloadIdentityBindings', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

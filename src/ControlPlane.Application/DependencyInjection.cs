@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddScoped<TenantService>();
         services.AddScoped<QuotaService>();
         services.AddScoped<ServiceAccountService>();
+        services.AddScoped<WorkloadIdentityBindingService>();
         services.AddScoped<ClusterConnections>();
         services.AddScoped<ClusterService>();
         services.AddScoped<NodePoolService>();
@@ -47,6 +48,7 @@ public static class DependencyInjection
         services.AddScoped<ModelAliasService>();
         services.AddScoped<WorkloadIdentityVerifier>();
         services.AddScoped<WorkloadPullGrants>();
+        services.AddScoped<WorkloadApiGrants>();
         services.AddSingleton<BillingMetrics>();
         services.AddScoped<PriceBookService>();
         services.AddScoped<UsageIngestion>();

@@ -39,6 +39,7 @@ public static class CliApp
         root.Subcommands.Add(PlacementsCommands.Create(context));
         root.Subcommands.Add(ModelsCommands.Create(context));
         root.Subcommands.Add(SlosCommands.Create(context));
+        root.Subcommands.Add(RolloutCommands.Create(context));
         root.Subcommands.Add(BudgetCommands.Create(context));
         root.Subcommands.Add(UsageCommands.Create(context));
         root.Subcommands.Add(BillingCommands.CreateCosts(context));

@@ -191,11 +191,13 @@ public static class DependencyInjection
                 server.SetTokenEndpointUris("connect/token");
                 server.AllowClientCredentialsFlow();
                 // Workload identity: pods exchange their projected service-account token (no client secret) for a
-                // model-pull token. Anonymous clients are accepted for that grant only: client_credentials still
+                // model-pull token, or for an API token when bound to a service account. Anonymous clients are accepted for that grant only: client_credentials still
                 // requires a client id and secret.
                 server.AllowTokenExchangeFlow();
                 server.AcceptAnonymousClients();
                 server.Configure(options => options.SubjectTokenTypes.Add(WorkloadTokenExchange.SubjectTokenType));
+                // The one audience an exchange may ask for: an API token as the service account the workload is bound to.
+                server.RegisterAudiences(ControlPlaneClaims.ApiAudience);
                 server.AddEventHandler(ServiceAccountSubjectTokenValidator.Descriptor);
                 server.AddEventHandler(RevocationEpochStamper.Descriptor);
                 server.AddEventHandler(UniformClientError.Descriptor);

@@ -1295,6 +1295,64 @@ namespace ControlPlane.Migrations.Migrations
                     b.ToTable("service_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("ControlPlane.Domain.ServiceAccounts.WorkloadIdentityBinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KubernetesServiceAccount")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("kubernetes_service_account");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Namespace")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("namespace");
+
+                    b.Property<Guid>("ServiceAccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("service_account_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workload_identity_bindings");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_workload_identity_bindings_tenant_id");
+
+                    b.HasIndex("ServiceAccountId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workload_identity_bindings_service_account_id_name");
+
+                    b.HasIndex("ClusterId", "Namespace", "KubernetesServiceAccount")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workload_identity_bindings_cluster_id_namespace_kubernetes_");
+
+                    b.ToTable("workload_identity_bindings", (string)null);
+                });
+
             modelBuilder.Entity("ControlPlane.Domain.Slos.Slo", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2093,6 +2151,23 @@ namespace ControlPlane.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_service_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ControlPlane.Domain.ServiceAccounts.WorkloadIdentityBinding", b =>
+                {
+                    b.HasOne("ControlPlane.Domain.Clusters.Cluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workload_identity_bindings_clusters_cluster_id");
+
+                    b.HasOne("ControlPlane.Domain.ServiceAccounts.ServiceAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workload_identity_bindings_service_accounts_service_account");
                 });
 
             modelBuilder.Entity("ControlPlane.Domain.Slos.Slo", b =>

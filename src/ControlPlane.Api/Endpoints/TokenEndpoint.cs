@@ -16,7 +16,8 @@ namespace ControlPlane.Api.Endpoints;
 /// The token endpoint's passthrough. client_credentials: OpenIddict has already authenticated the client (id + secret);
 /// this turns the client into claims — its tenant and role, or the operator role — for an access token whose audience
 /// is this API. Token exchange: OpenIddict (with <see cref="ServiceAccountSubjectTokenValidator"/>) has verified the
-/// pod's service-account token; this issues a model-pull token for its tenant, narrowed to the digest named as resource.
+/// pod's service-account token; this issues a model-pull token for its tenant, narrowed to the digest named as resource —
+/// or, when the request asks for the API's audience, an API token as the service account the workload is bound to.
 /// </summary>
 internal static class TokenEndpoint
 {
@@ -24,13 +25,13 @@ internal static class TokenEndpoint
         app.MapPost("/connect/token", Exchange).AllowAnonymous().ExcludeFromDescription();
 
     private static async Task<IResult> Exchange(HttpContext context, IOpenIddictApplicationManager applications, WorkloadPullGrants grants,
-        ControlPlaneMetrics metrics)
+        WorkloadApiGrants apiGrants, ControlPlaneMetrics metrics)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         if (request.IsTokenExchangeGrantType())
         {
-            return await ExchangeWorkloadTokenAsync(context, request, grants, metrics);
+            return await ExchangeWorkloadTokenAsync(context, request, grants, apiGrants, metrics);
         }
 
         if (!request.IsClientCredentialsGrantType())
@@ -68,7 +69,7 @@ internal static class TokenEndpoint
     }
 
     private static async Task<IResult> ExchangeWorkloadTokenAsync(HttpContext context, OpenIddictRequest request, WorkloadPullGrants grants,
-        ControlPlaneMetrics metrics)
+        WorkloadApiGrants apiGrants, ControlPlaneMetrics metrics)
     {
         var subject = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var tenant = subject?.GetClaim(ControlPlaneClaims.Tenant);
@@ -76,6 +77,15 @@ internal static class TokenEndpoint
         {
             return Forbid(Errors.InvalidRequest, "The subject token must be a Kubernetes service-account token (subject_token_type "
                 + WorkloadTokenExchange.SubjectTokenType + ").");
+        }
+
+        var verified = new VerifiedWorkload(workload, tenant, cluster);
+        if (request.GetAudiences() is { Length: > 0 } audiences)
+        {
+            return audiences is [ControlPlaneClaims.ApiAudience] && request.GetResources().Length == 0
+                ? await ExchangeForApiTokenAsync(context, verified, apiGrants, metrics)
+                : Forbid(Errors.InvalidTarget, $"The only audience a workload may ask for is '{ControlPlaneClaims.ApiAudience}' (an API token, without resource); "
+                    + "without an audience the exchange issues a model-pull token.");
         }
 
         var resources = request.GetResources();
@@ -87,7 +97,7 @@ internal static class TokenEndpoint
         WorkloadPullGrant grant;
         try
         {
-            grant = await grants.GrantAsync(new VerifiedWorkload(workload, tenant, cluster), resources.FirstOrDefault(), context.RequestAborted);
+            grant = await grants.GrantAsync(verified, resources.FirstOrDefault(), context.RequestAborted);
         }
         catch (WorkloadTokenRefusedException refused)
         {
@@ -116,6 +126,35 @@ internal static class TokenEndpoint
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         metrics.TokenIssued("workload");
         return Results.SignIn(new ClaimsPrincipal(identity), properties, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// An API token as the bound service account: its client id is the subject (so deleting the account revokes it like
+    /// its client-credentials tokens), its role and tenant the account's, the cluster and workload named for the audit.
+    /// </summary>
+    private static async Task<IResult> ExchangeForApiTokenAsync(HttpContext context, VerifiedWorkload workload, WorkloadApiGrants grants,
+        ControlPlaneMetrics metrics)
+    {
+        WorkloadApiGrant grant;
+        try
+        {
+            grant = await grants.GrantAsync(workload, context.RequestAborted);
+        }
+        catch (WorkloadTokenRefusedException refused)
+        {
+            return Forbid(refused.Error, refused.Message);
+        }
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, grant.ClientId);
+        identity.SetClaim(Claims.Name, $"{grant.Tenant}/{grant.ServiceAccount} as {workload.Subject}");
+        identity.SetClaim(Claims.Role, RoleNames.Of(grant.Role));
+        identity.SetClaim(ControlPlaneClaims.Tenant, grant.Tenant);
+        identity.SetClaim(WorkloadTokenExchange.ClusterClaim, workload.Cluster);
+        identity.SetAudiences(ControlPlaneClaims.ApiAudience);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        metrics.TokenIssued("workload-api");
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static string? StringProperty(IReadOnlyDictionary<string, JsonElement> properties, string key) =>

@@ -49,6 +49,7 @@ internal static class Pipeline
         v1.MapTenantsApi();
         v1.MapQuotasApi();
         v1.MapServiceAccountsApi();
+        v1.MapWorkloadIdentityBindingsApi();
         v1.MapAuditEventsApi();
         v1.MapClustersApi();
         v1.MapNodePoolsApi();

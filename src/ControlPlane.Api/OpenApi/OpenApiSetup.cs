@@ -15,6 +15,7 @@ internal static class OpenApiSetup
             options.AddSchemaTransformer<SchemaDescriptionTransformer>();
             options.AddSchemaTransformer<WireBoundsTransformer>();
             options.AddSchemaTransformer<ExactDecimalTransformer>();
+            options.AddSchemaTransformer<EnumValuesTransformer>();
             options.AddSchemaTransformer<ProblemExtensionsTransformer>();
         });
 

@@ -28,6 +28,7 @@ internal sealed class RequestExamples : IOpenApiOperationTransformer
         [typeof(UpdateTenantRequest)] = """{"displayName": "Acme Corporation", "allowedRegions": ["eu-west", "us-east"]}""",
         [typeof(SetQuotaRequest)] = """{"limit": 16}""",
         [typeof(CreateServiceAccountRequest)] = """{"name": "ci", "role": "developer", "description": "The release pipeline"}""",
+        [typeof(CreateWorkloadIdentityBindingRequest)] = """{"name": "runner", "cluster": "gpu-eu-1", "namespace": "t-acme", "kubernetesServiceAccount": "ci-runner"}""",
         [typeof(UsageBatchRequest)] = """
             {"tenant": "acme", "events": [{"id": "evt-0001", "source": "gateway/eu-west", "type": "inferences", "subject": "llm",
               "time": "2026-11-29T12:00:00Z", "data": {"quantity": 120, "dimensions": {"model": "llm"}}}]}

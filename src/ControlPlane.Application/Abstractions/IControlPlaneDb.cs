@@ -19,6 +19,7 @@ public interface IControlPlaneDb
     DbSet<Tenant> Tenants { get; }
     DbSet<Quota> Quotas { get; }
     DbSet<ServiceAccount> ServiceAccounts { get; }
+    DbSet<WorkloadIdentityBinding> WorkloadIdentityBindings { get; }
     DbSet<AuditEvent> AuditEvents { get; }
     DbSet<Cluster> Clusters { get; }
     DbSet<NodePool> NodePools { get; }

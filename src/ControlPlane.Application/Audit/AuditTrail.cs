@@ -8,6 +8,9 @@ public sealed class AuditTrail(IControlPlaneDb db, IAuditLog log, ICallerContext
 {
     public const string Succeeded = "succeeded";
 
+    /// <summary>The outcome of an attempt the service turned down (a refused token exchange).</summary>
+    public const string Refused = "refused";
+
     /// <param name="actor">Who acted, when not the authenticated caller (a workload identified by its own token).</param>
     public void Record(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null) =>
         db.AuditEvents.Add(Event(action, target, tenant, details, actor));
@@ -21,7 +24,7 @@ public sealed class AuditTrail(IControlPlaneDb db, IAuditLog log, ICallerContext
     /// one round trip and one commit for many requests, and still durable before the caller answers.
     /// </summary>
     public Task AppendAsync(string action, string target, string? tenant, IDictionary<string, string>? details = null, string? actor = null,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken = default, string outcome = Succeeded) =>
         log.AppendAsync(AuditEvent.Record(
-            clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, Succeeded, context.RequestId, details), cancellationToken);
+            clock.GetUtcNow(), actor ?? context.Caller.Subject, tenant, action, target, outcome, context.RequestId, details), cancellationToken);
 }

@@ -19,12 +19,13 @@ public sealed record WorkloadPullGrant(string Subject, string Tenant, string? Di
 
 /// <summary>
 /// Why a token exchange is refused, in OAuth terms (RFC 8693 §2.2.2): invalid_request for a subject token that is not
-/// acceptable, invalid_target for a resource the workload may not have.
+/// acceptable, invalid_target for a resource the workload may not have, invalid_grant for a workload bound to no API identity.
 /// </summary>
 public sealed class WorkloadTokenRefusedException(string error, string description) : Exception(description)
 {
     public const string InvalidRequest = "invalid_request";
     public const string InvalidTarget = "invalid_target";
+    public const string InvalidGrant = "invalid_grant";
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 
     public string Error { get; } = error;

@@ -69,6 +69,9 @@ public sealed class WorkloadIdentityVerifier(IControlPlaneDb db, ClusterConnecti
         return new VerifiedWorkload(verdict.Username!, tenant, cluster.Name);
     }
 
+    /// <summary>The tenant's namespace on every cluster: acme → t-acme.</summary>
+    public static string NamespaceOf(string tenant) => TenantNamespacePrefix + tenant;
+
     /// <summary>system:serviceaccount:t-acme:default → acme.</summary>
     private static string? TenantOf(string? username)
     {

@@ -7,7 +7,8 @@ namespace ControlPlane.Cli.Commands;
 /// <summary>
 /// `controlplane apply -f FILE|DIR [--dry-run] [--wait]`: each document is created, or updated with If-Match taken
 /// from a fresh GET (so a concurrent change is a 412, never overwritten). Creates carry an Idempotency-Key derived from
-/// the document, so re-running a pipeline step is safe. --dry-run previews placements and says what would change.
+/// the document, so re-running a pipeline step is safe (a Rollout document starts its rollout once). --dry-run previews
+/// placements and says what would change.
 /// </summary>
 internal static class ApplyCommand
 {
@@ -15,7 +16,7 @@ internal static class ApplyCommand
     {
         var files = Arguments.Files();
         var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: preview placements, say what would be created or updated" };
-        var wait = new Option<bool>("--wait") { Description = "Wait until each placement runs (or fails: exit 7)" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until each placement runs and each rollout is promoted (failed, rolled back or aborted: exit 7)" };
         var timeout = Arguments.Timeout();
         var command = new Command("apply", "Create or update the resources of Placement, Model, Alias, Slo, Rollout and Budget documents")
         {
@@ -31,6 +32,17 @@ internal static class ApplyCommand
                 if (parse.GetValue(dryRun))
                 {
                     exit = Math.Max(exit, await DryRunAsync(session, tenant, document, ct));
+                    continue;
+                }
+
+                if (document.Kind == ResourceDocument.RolloutKind)
+                {
+                    var rollout = await RolloutStarter.StartAsync(session, tenant, document, ct);
+                    if (parse.GetValue(wait))
+                    {
+                        await RolloutStarter.WaitAsync(session, tenant, document.Name, rollout.Id, parse.GetValue(timeout), ct);
+                    }
+
                     continue;
                 }
 
@@ -116,9 +128,12 @@ internal static class ApplyCommand
 
     private static async Task<int> DryRunAsync(Session session, string tenant, ResourceDocument document, CancellationToken ct)
     {
-        if (document.Kind == "Placement")
+        switch (document.Kind)
         {
-            return await PlacementsCommands.PreviewAsync(session, document, ct);
+            case "Placement":
+                return await PlacementsCommands.PreviewAsync(session, document, ct);
+            case ResourceDocument.RolloutKind:
+                return await RolloutStarter.DryRunAsync(session, tenant, document, ct);
         }
 
         var client = session.Client;
@@ -149,7 +164,6 @@ internal static class ApplyCommand
         }
     }
 
-    private static UsageException Unsupported(ResourceDocument document) => new(document.Kind == "Rollout"
-        ? $"{document.Source}: kind Rollout: this version of the API has no rollouts yet."
-        : $"{document.Source}: kind '{document.Kind}' is not one of Placement, Model, Alias, Slo, Rollout, Budget.");
+    private static UsageException Unsupported(ResourceDocument document) =>
+        new($"{document.Source}: kind '{document.Kind}' is not one of Placement, Model, Alias, Slo, Rollout, Budget.");
 }

@@ -9,37 +9,17 @@ namespace ControlPlane.Cli.Commands;
 /// </summary>
 internal static class PlacementWaiter
 {
-    public static async Task WaitAsync(Session session, string tenant, string name, TimeSpan timeout, CancellationToken ct)
-    {
-        var clock = session.Context.Clock;
-        var deadline = clock.GetUtcNow() + timeout;
-        string? last = null;
-        while (true)
-        {
-            var placement = (await session.Client.GetPlacementAsync(tenant, name, ct)).Result;
-            var phase = placement.Status.Phase;
-            var progress = $"placement/{name}: {WireJson.WireName(phase)}, {placement.Status.ReadyReplicas}/{placement.Spec.Replicas.Min} replicas ready"
-                + (placement.Status.Message is { } message ? $" ({message})" : "");
-            if (progress != last)
+    public static Task WaitAsync(Session session, string tenant, string name, TimeSpan timeout, CancellationToken ct) =>
+        Waiting.UntilAsync(session, timeout, $"placement/{name}",
+            async () => (await session.Client.GetPlacementAsync(tenant, name, ct)).Result,
+            placement => $"placement/{name}: {WireJson.WireName(placement.Status.Phase)}, {placement.Status.ReadyReplicas}/{placement.Spec.Replicas.Min} replicas ready"
+                + (placement.Status.Message is { } message ? $" ({message})" : ""),
+            placement => placement.Status.Phase switch
             {
-                session.Context.Error.WriteLine(progress);
-                last = progress;
-            }
-
-            switch (phase)
-            {
-                case PlacementPhase.Running or PlacementPhase.Succeeded:
-                    return;
-                case PlacementPhase.Failed or PlacementPhase.Terminated:
-                    throw new OutcomeException(ExitCodes.Failed, $"placement/{name} is {WireJson.WireName(phase)}: {placement.Status.Message}");
-            }
-
-            if (clock.GetUtcNow() >= deadline)
-            {
-                throw new OutcomeException(ExitCodes.WaitTimedOut, $"placement/{name} is still {WireJson.WireName(phase)} after {timeout}.");
-            }
-
-            await Task.Delay(session.Context.PollInterval, clock, ct);
-        }
-    }
+                PlacementPhase.Running or PlacementPhase.Succeeded => true,
+                PlacementPhase.Failed or PlacementPhase.Terminated =>
+                    throw new OutcomeException(ExitCodes.Failed, $"placement/{name} is {WireJson.WireName(placement.Status.Phase)}: {placement.Status.Message}"),
+                _ => false,
+            },
+            ct);
 }

@@ -6,9 +6,14 @@ using ControlPlane.Client;
 
 namespace ControlPlane.Cli.Documents;
 
-/// <summary>One declarative document: <c>kind</c>, <c>metadata: {tenant, name}</c>, <c>spec</c>.</summary>
+/// <summary>
+/// One declarative document: <c>kind</c>, <c>metadata: {tenant, name}</c>, <c>spec</c>. A Rollout has no name of its own
+/// (the API numbers a placement's rollouts): its metadata is <c>{tenant, placement}</c>, and <see cref="Name"/> is the placement.
+/// </summary>
 internal sealed partial record ResourceDocument(string Kind, string? Tenant, string Name, JsonObject Spec, string Source)
 {
+    public const string RolloutKind = "Rollout";
+
     public static ResourceDocument From(JsonNode? node, string source)
     {
         if (node is not JsonObject root)
@@ -18,10 +23,16 @@ internal sealed partial record ResourceDocument(string Kind, string? Tenant, str
 
         var kind = (root["kind"] as JsonValue)?.ToString() ?? throw new UsageException($"{source}: kind is missing.");
         var metadata = root["metadata"] as JsonObject ?? throw new UsageException($"{source}: metadata is missing.");
-        var name = (metadata["name"] as JsonValue)?.ToString() ?? throw new UsageException($"{source}: metadata.name is missing.");
+        var name = kind == RolloutKind ? RolloutPlacement(metadata, source)
+            : (metadata["name"] as JsonValue)?.ToString() ?? throw new UsageException($"{source}: metadata.name is missing.");
         var spec = root["spec"] as JsonObject ?? throw new UsageException($"{source}: spec is missing.");
         return new ResourceDocument(kind, (metadata["tenant"] as JsonValue)?.ToString(), name, spec, source);
     }
+
+    private static string RolloutPlacement(JsonObject metadata, string source) =>
+        metadata.ContainsKey("name")
+            ? throw new UsageException($"{source}: a Rollout has no metadata.name (the API numbers a placement's rollouts): name the placement rolled out in metadata.placement.")
+            : (metadata["placement"] as JsonValue)?.ToString() ?? throw new UsageException($"{source}: metadata.placement (the placement rolled out) is missing.");
 
     /// <summary>
     /// The Idempotency-Key of a create: derived from the document's content, so re-running a pipeline step (or retrying

@@ -12,6 +12,13 @@ internal static class ProblemReport
 {
     public static int Write(ApiException refusal, TextWriter error)
     {
+        if (refusal.StatusCode is >= 200 and < 300)
+        {
+            // The API answered, but not in the shape the document promises: a contract defect, said as such.
+            error.WriteLine($"Error: the API's answer ({refusal.StatusCode}) could not be read: {refusal.InnerException?.Message ?? refusal.Message}");
+            return ExitCodes.Transient;
+        }
+
         var (title, detail, type, fields) = Read(refusal.Response);
         error.WriteLine($"Error: {title ?? "The API refused the request."} ({refusal.StatusCode})");
         if (detail is not null)

@@ -12,6 +12,7 @@ public sealed class AccessTokenSource(ControlPlaneCredentials credentials, HttpC
 {
     public const string TokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
     public const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
+    public const string ApiAudience = "controlplane-api";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -64,6 +65,8 @@ public sealed class AccessTokenSource(ControlPlaneCredentials credentials, HttpC
                 ["grant_type"] = TokenExchangeGrant,
                 ["subject_token_type"] = JwtTokenType,
                 ["subject_token"] = subjectToken,
+                // An API token as the service account the workload is bound to (without it the service issues a model-pull token).
+                ["audience"] = ApiAudience,
             };
         var requestedAt = clock.GetUtcNow();
         using var response = await tokenEndpointClient.PostAsync(new Uri(credentials.BaseUrl, "connect/token"), new FormUrlEncodedContent(form), cancellationToken);

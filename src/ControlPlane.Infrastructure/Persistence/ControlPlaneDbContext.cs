@@ -23,6 +23,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Quota> Quotas => Set<Quota>();
     public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
+    public DbSet<WorkloadIdentityBinding> WorkloadIdentityBindings => Set<WorkloadIdentityBinding>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Cluster> Clusters => Set<Cluster>();
     public DbSet<NodePool> NodePools => Set<NodePool>();

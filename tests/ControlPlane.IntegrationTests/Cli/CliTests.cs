@@ -6,7 +6,7 @@ namespace ControlPlane.IntegrationTests.Cli;
 /// <summary>The controlplane CLI against the running service, with nothing but environment variables, as in CI.</summary>
 public sealed class CliTests(ControlPlaneApp app) : IClassFixture<ControlPlaneApp>, IDisposable
 {
-    private readonly string _documents = Directory.CreateTempSubdirectory("controlplane-docs-").FullName;
+    private readonly DocumentFolder _documents = new();
 
     private Task<TenantPrincipal> FleetAndTenantAsync(string tenant, long gpus) => app.ArrangeOnceAsync("tenant-" + tenant, async () =>
     {
@@ -22,12 +22,7 @@ public sealed class CliTests(ControlPlaneApp app) : IClassFixture<ControlPlaneAp
         return account;
     });
 
-    private string Document(string file, string yaml)
-    {
-        var path = Path.Combine(_documents, file);
-        File.WriteAllText(path, yaml);
-        return path;
-    }
+    private string Document(string file, string yaml) => _documents.Write(file, yaml);
 
     private static string Placement(string tenant, string name, int min, int max) => $"""
         kind: Placement
@@ -64,7 +59,7 @@ public sealed class CliTests(ControlPlaneApp app) : IClassFixture<ControlPlaneAp
         Assert.Contains("placement/llm: running, 2/2 replicas ready", applied.Stderr, StringComparison.Ordinal);
 
         Document("llm.yaml", Placement("acme", "llm", 2, 3));
-        var updated = await cli.RunAsync("apply", "-f", _documents);
+        var updated = await cli.RunAsync("apply", "-f", _documents.Path);
         Assert.True(updated.ExitCode == ExitCodes.Ok, updated.ToString());
         Assert.Contains("placement/llm configured", updated.Stdout, StringComparison.Ordinal);
 
@@ -174,5 +169,5 @@ public sealed class CliTests(ControlPlaneApp app) : IClassFixture<ControlPlaneAp
     private static UnixFileMode ModeOf(string path) =>
         OperatingSystem.IsWindows() ? throw new PlatformNotSupportedException() : File.GetUnixFileMode(path);
 
-    public void Dispose() => Directory.Delete(_documents, recursive: true);
+    public void Dispose() => _documents.Dispose();
 }

@@ -48,13 +48,17 @@ public static class SloWorld
     }
 
     /// <summary>A developer of a new tenant in <paramref name="region"/> with inference placements (1 H100 each, 1 to <paramref name="max"/> replicas).</summary>
-    public static async Task<HttpClient> TenantWithPlacementsAsync(this ControlPlaneApp app, string tenant, string region, int max, params string[] placements)
+    public static async Task<HttpClient> TenantWithPlacementsAsync(this ControlPlaneApp app, string tenant, string region, int max, params string[] placements) =>
+        app.ClientWithToken((await app.DeveloperWithPlacementsAsync(tenant, region, max, placements)).Token);
+
+    /// <summary>As <see cref="TenantWithPlacementsAsync"/>, answering the developer's credentials (for the CLI, which gets its own token).</summary>
+    public static async Task<TenantPrincipal> DeveloperWithPlacementsAsync(this ControlPlaneApp app, string tenant, string region, int max, params string[] placements)
     {
         var developer = await app.CreateTenantWithAccountAsync(tenant, "developer");
         await app.RestrictToRegionAsync(tenant, region);
         await app.SetQuotaAsync(tenant, "gpu.h100", 8);
         await app.SetQuotaAsync(tenant, "placements", 10);
-        var client = app.ClientWithToken(developer.Token);
+        using var client = app.ClientWithToken(developer.Token);
         foreach (var placement in placements)
         {
             await (await client.PostAsJsonAsync($"/v1/tenants/{tenant}/placements", new
@@ -64,7 +68,7 @@ public static class SloWorld
             })).ExpectAsync(HttpStatusCode.Created);
         }
 
-        return client;
+        return developer;
     }
 
     public static Task<JsonElement> WaitForSloAsync(this HttpClient client, string tenant, string slo, Func<JsonElement, bool> done, string what,

@@ -39,6 +39,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "hostile-slo",
         ["rollout"] = "1",
+        ["binding"] = "hostile-binding",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -209,6 +210,8 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         await app.CreatePoolAsync("hostile-c1", GpuFleet.H100OnDemand("hostile-pool"));
         await app.EnsurePriceBookAsync();
         using var client = app.ClientWithToken(admin.Token);
+        await (await client.PostAsJsonAsync($"/v1/tenants/{Tenant}/service-accounts/hostile-sa/workload-identity-bindings",
+            new { name = "hostile-binding", cluster = "hostile-c1", @namespace = "t-" + Tenant, kubernetesServiceAccount = "ci" })).ExpectAsync(HttpStatusCode.Created);
         await (await client.PostAsJsonAsync($"/v1/tenants/{Tenant}/models", new { name = "hostile-model" })).ExpectAsync(HttpStatusCode.Created);
         await client.PublishAsync(Tenant, "hostile-model", [1, 2, 3, 4]);
         await (await client.PutAsJsonAsync($"/v1/tenants/{Tenant}/models/hostile-model/aliases/production", new { version = 1 }))

@@ -32,6 +32,7 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         ["path"] = "model", // the one file of a version registered by digest and size
         ["slo"] = "victim-slo",
         ["rollout"] = "1",
+        ["binding"] = "victim-binding",
         ["month"] = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -92,6 +93,8 @@ public sealed partial class TenantIsolationTests(ControlPlaneApp app) : IClassFi
         await app.SetQuotaAsync(Victim, "placements", 8);
         await app.RegisterClusterAsync("iso-c1");
         await app.CreatePoolAsync("iso-c1", GpuFleet.H100OnDemand("iso-pool"));
+        await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/service-accounts/victim-sa/workload-identity-bindings",
+            new { name = "victim-binding", cluster = "iso-c1", @namespace = "t-" + Victim, kubernetesServiceAccount = "ci" })).ExpectAsync(HttpStatusCode.Created);
         await (await op.PostAsJsonAsync($"/v1/tenants/{Victim}/placements", new
         {
             name = "victim-llm", kind = "inference", image = "img:1", resources = new { gpuModel = "h100", gpusPerReplica = 1 },

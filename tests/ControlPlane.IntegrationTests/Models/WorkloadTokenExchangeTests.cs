@@ -79,15 +79,6 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
         });
     }
 
-    private static async Task ExpectRefusalAsync(HttpResponseMessage response, string error, string descriptionFragment)
-    {
-        var body = await response.JsonAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {body}");
-        Assert.True(error == body.GetProperty("error").GetString(), body.ToString());
-        Assert.Contains(descriptionFragment, body.GetProperty("error_description").GetString(), StringComparison.OrdinalIgnoreCase);
-        Assert.False(body.TryGetProperty("access_token", out _));
-    }
-
     [Fact]
     public async Task A_serving_pod_exchanges_its_service_account_token_for_a_pull_token_and_url_of_exactly_its_digest()
     {
@@ -171,16 +162,16 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
 
     [Fact]
     public async Task A_token_for_another_audience_such_as_the_kubernetes_api_is_refused() =>
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken(audiences: ["https://kubernetes.default.svc.cluster.local"]), _digest),
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken(audiences: ["https://kubernetes.default.svc.cluster.local"]), _digest),
             "invalid_request", "audience");
 
     [Fact]
     public async Task A_token_of_an_unregistered_issuer_is_refused() =>
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken(issuer: "https://oidc.unregistered.example"), _digest), "invalid_request", "issuer");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken(issuer: "https://oidc.unregistered.example"), _digest), "invalid_request", "issuer");
 
     [Fact]
     public async Task An_expired_token_is_refused() =>
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken(lifetime: TimeSpan.FromMinutes(-5)), _digest), "invalid_request", "expired");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken(lifetime: TimeSpan.FromMinutes(-5)), _digest), "invalid_request", "expired");
 
     [Fact]
     public async Task A_token_the_cluster_does_not_authenticate_is_refused_even_with_plausible_claims()
@@ -189,23 +180,23 @@ public sealed class WorkloadTokenExchangeTests(ControlPlaneApp app) : IClassFixt
         var parts = PodToken().Split('.');
         var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("t-wl", "t-other", StringComparison.Ordinal);
         var forged = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
-        await ExpectRefusalAsync(await ExchangeAsync(forged, _digest), "invalid_request", "did not authenticate");
-        await ExpectRefusalAsync(await ExchangeAsync("not-a-jwt", _digest), "invalid_request", "not a JWT");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(forged, _digest), "invalid_request", "did not authenticate");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync("not-a-jwt", _digest), "invalid_request", "not a JWT");
     }
 
     [Fact]
     public async Task Another_tenants_namespace_cannot_pull_this_tenants_digest_and_non_tenant_namespaces_get_nothing()
     {
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken("t-other"), _digest), "invalid_target", "no ready model version");
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken("kube-system"), _digest), "invalid_request", "not a service account of a tenant namespace");
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken("t-ghost"), _digest), "invalid_request", "belongs to no tenant");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken("t-other"), _digest), "invalid_target", "no ready model version");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken("kube-system"), _digest), "invalid_request", "not a service account of a tenant namespace");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken("t-ghost"), _digest), "invalid_request", "belongs to no tenant");
     }
 
     [Fact]
     public async Task A_digest_the_tenant_does_not_own_or_a_malformed_resource_is_refused()
     {
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken(), "sha256:" + new string('0', 64)), "invalid_target", "no ready model version");
-        await ExpectRefusalAsync(await ExchangeAsync(PodToken(), "https://evil.example/model"), "invalid_target", "sha256:");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken(), "sha256:" + new string('0', 64)), "invalid_target", "no ready model version");
+        await OAuthRefusals.ExpectRefusalAsync(await ExchangeAsync(PodToken(), "https://evil.example/model"), "invalid_target", "sha256:");
     }
 
     [Fact]

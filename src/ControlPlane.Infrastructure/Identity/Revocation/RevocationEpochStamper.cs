@@ -9,8 +9,9 @@ namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
 /// Stamps every access token with the revocation epochs in force when it was requested: its client's (client
-/// credentials, read by <see cref="ClientWithEpochsStore"/> with the client, before the secret was checked) and its
-/// tenant's (read with the client too when the client id names that tenant, otherwise now).
+/// credentials, read by <see cref="ClientWithEpochsStore"/> with the client, before the secret was checked; a workload's
+/// API token, whose subject is its bound service account's client, read here) and its tenant's (read with the client
+/// when the client id names that tenant, otherwise now).
 /// <see cref="RevokedTokenRejector"/> refuses it once either epoch is raised.
 /// </summary>
 internal sealed class RevocationEpochStamper(IssuanceEpochs read, PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
@@ -32,6 +33,12 @@ internal sealed class RevocationEpochStamper(IssuanceEpochs read, PostgresTokenR
         if (context.Request.IsClientCredentialsGrantType())
         {
             Stamp(identity, RevocationPrincipals.ClientEpochClaim, read.ClientEpoch(context.Request.ClientId));
+        }
+        else if (context.Request.IsTokenExchangeGrantType() && identity.HasAudience(ControlPlaneClaims.ApiAudience)
+            && identity.GetClaim(Claims.Subject) is { } clientId)
+        {
+            Stamp(identity, RevocationPrincipals.ClientEpochClaim,
+                await revocations.EpochAsync(RevocationPrincipals.Client(clientId), context.CancellationToken));
         }
 
         if (identity.GetClaim(ControlPlaneClaims.Tenant) is { } tenant)

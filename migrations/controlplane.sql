@@ -1236,6 +1236,38 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
+    CREATE TABLE canary_readiness (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        rollout_id uuid NOT NULL,
+        at timestamp with time zone NOT NULL,
+        ready_replicas integer NOT NULL,
+        CONSTRAINT pk_canary_readiness PRIMARY KEY (id),
+        CONSTRAINT fk_canary_readiness_rollouts_rollout_id FOREIGN KEY (rollout_id) REFERENCES rollouts (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
+    CREATE INDEX ix_canary_readiness_rollout_id_at ON canary_readiness (rollout_id, at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130022434_RolloutVariantMetering') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261130022434_RolloutVariantMetering', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130030632_WorkloadIdentityBindings') THEN
     CREATE TABLE workload_identity_bindings (
         id uuid NOT NULL,

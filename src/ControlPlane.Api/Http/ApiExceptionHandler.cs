@@ -20,10 +20,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         var problem = ToProblem(exception, context.Request);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            // Not a bug: the database is down, restarting or overloaded. Clients back off and retry (with the same
-            // Idempotency-Key); one line per request, without the stack trace, keeps an outage's log readable.
+            // Not a bug: the database or the object store is down, restarting or overloaded. Clients back off and retry
+            // (with the same Idempotency-Key); one line per request, without the stack trace, keeps an outage's log readable.
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
-            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning("Dependency unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
         }
         else if (problem.Status >= 500)
         {
@@ -54,6 +54,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             Problems.Create(409, ProblemTypes.Of("resource-in-use"), "Conflict.", "Other resources still refer to this one; delete them first."),
         OperationCanceledException => Problems.Create(499, ProblemTypes.ForStatus(499), "The client closed the request."),
         // After the client's own cancellation (which Npgsql reports with a 57014 inside), not before.
+        // The store's own message (its address) stays in the log.
+        Application.Models.ObjectStoreUnavailableException => Problems.Create(503, ProblemTypes.ServiceUnavailable,
+            "The object store is temporarily unavailable.",
+            "The model store did not answer in time. Retry after the Retry-After delay; finalize resumes where it stopped."),
         _ when TransientDatabaseFailure.Is(exception) => Problems.Create(503, ProblemTypes.ServiceUnavailable, "The service is temporarily unavailable.",
             "The database is unavailable or overloaded. Retry after the Retry-After delay; a creating POST is safe to retry with the same Idempotency-Key."),
         _ => Problems.Create(500, ProblemTypes.InternalError, "An unexpected error occurred.", "The error was logged; quote the requestId when reporting it."),

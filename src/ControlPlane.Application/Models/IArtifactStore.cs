@@ -15,7 +15,10 @@ public sealed record StoredArtifact(bool Exists, long SizeBytes, string? Sha256H
 /// <param name="SizeBytes">The part's size.</param>
 public sealed record UploadedPart(int Number, string ETag, long SizeBytes);
 
-/// <summary>The S3-compatible object store holding model artifacts (one bucket, tenant prefixes).</summary>
+/// <summary>
+/// The S3-compatible object store holding model artifacts (one bucket, tenant prefixes). Calls that reach the store
+/// throw <see cref="ObjectStoreUnavailableException"/> when it cannot be reached, times out or fails on its side.
+/// </summary>
 public interface IArtifactStore
 {
     /// <summary>The largest artifact this store accepts (configuration ObjectStore:MaxArtifactBytes).</summary>
@@ -36,7 +39,10 @@ public interface IArtifactStore
     /// <summary>Every part uploaded so far, by number (all pages of ListParts); null when no such upload exists (completed or aborted).</summary>
     Task<IReadOnlyList<UploadedPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Assembles the object from the parts.</summary>
+    /// <summary>
+    /// Assembles the object from the parts. An upload that no longer exists was completed already (a timed-out attempt
+    /// the store finished anyway) or aborted: nothing to do, the object's presence and bytes tell which.
+    /// </summary>
     Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken);
 
     /// <summary>Drops an unfinished multipart upload and its parts; an unknown upload is fine.</summary>
@@ -54,3 +60,6 @@ public interface IArtifactStore
     /// <summary>True when the bucket answers (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The object store is unreachable, timed out or failed on its side: a transient failure of the request (503).</summary>
+public sealed class ObjectStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ControlPlane.Application.Models;
@@ -36,8 +37,15 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     private const int MaxRememberedDownloads = 10_000;
 
+    /// <summary>
+    /// S3 documents that completing a multipart upload "could take several minutes" (it answers only when the object is
+    /// assembled; s3rver needs over 30 s for a gigabyte): completions get their own client with this header timeout.
+    /// </summary>
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromMinutes(15);
+
     private readonly ConcurrentDictionary<string, PresignedUrl> _recentDownloads = new(StringComparer.Ordinal);
     private readonly AmazonS3Client _client;
+    private readonly AmazonS3Client _completer;
 
     // Signs URLs for the public endpoint (SigV4 signs the host): the same client as _client unless PublicServiceUrl is set.
     private readonly AmazonS3Client _presigner;
@@ -53,6 +61,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         MaxArtifactBytes = options.MaxArtifactBytes;
         _logger = logger ?? NullLogger<S3ArtifactStore>.Instance;
         _client = S3ClientFactory.Create(options);
+        _completer = S3ClientFactory.Create(options, timeout: CompletionTimeout);
         var publicUrl = string.IsNullOrEmpty(options.PublicServiceUrl) ? options.ServiceUrl : options.PublicServiceUrl;
         _presigner = publicUrl == options.ServiceUrl ? _client : S3ClientFactory.Create(options, publicUrl);
         // The SDK presigns https unless told otherwise: an http endpoint (s3rver, in-cluster MinIO) needs http URLs.
@@ -69,13 +78,17 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
 
     public PresignedUrl PresignUpload(string key, TimeSpan lifetime) => Presign(key, lifetime, HttpVerb.PUT);
 
-    public async Task<string> StartMultipartUploadAsync(string key, CancellationToken cancellationToken) =>
-        (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key }, cancellationToken)).UploadId;
+    public Task<string> StartMultipartUploadAsync(string key, CancellationToken cancellationToken) => ReachStoreAsync(async () =>
+        (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = key }, cancellationToken)).UploadId,
+        cancellationToken);
 
     public PresignedUrl PresignUploadPart(string key, string uploadId, int partNumber, TimeSpan lifetime) =>
         Presign(key, lifetime, HttpVerb.PUT, uploadId, partNumber);
 
-    public async Task<IReadOnlyList<UploadedPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UploadedPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        ReachStoreAsync(() => ListAllPartsAsync(key, uploadId, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<UploadedPart>?> ListAllPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
         var parts = new List<UploadedPart>();
         var request = new ListPartsRequest { BucketName = _bucket, Key = key, UploadId = uploadId };
@@ -100,13 +113,25 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
-    public async Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
-        await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+    public Task CompleteMultipartUploadAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
+        ReachStoreAsync(async () =>
         {
-            BucketName = _bucket,
-            Key = key,
-            UploadId = uploadId,
-            PartETags = parts.Select(p => new PartETag(p.Number, p.ETag)).ToList(),
+            try
+            {
+                await _completer.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = _bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartETags = parts.Select(p => new PartETag(p.Number, p.ETag)).ToList(),
+                }, cancellationToken);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Completed by an earlier attempt (the SDK's own retry after a timeout, or another finalize) or aborted.
+            }
+
+            return true;
         }, cancellationToken);
 
     public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
@@ -139,10 +164,32 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         return fresh;
     }
 
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken) =>
-        await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        ReachStoreAsync(() => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken), cancellationToken);
 
-    public async Task<StoredArtifact> InspectAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredArtifact> InspectAsync(string key, CancellationToken cancellationToken) =>
+        ReachStoreAsync(() => InspectObjectAsync(key, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a call that reaches the store; an outage (unreachable, timed out, a 5xx after the SDK's retries, a body cut
+    /// short) becomes <see cref="ObjectStoreUnavailableException"/>, which the API answers 503: the store failed, not the
+    /// request, and finalize resumes where it stopped when retried.
+    /// </summary>
+    private static async Task<T> ReachStoreAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ex is HttpRequestException or TimeoutException or TaskCanceledException or IOException
+                or AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError })
+        {
+            throw new ObjectStoreUnavailableException($"The object store did not answer: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<StoredArtifact> InspectObjectAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         try
@@ -218,6 +265,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        _completer.Dispose();
         if (_presigner != _client)
         {
             _presigner.Dispose();

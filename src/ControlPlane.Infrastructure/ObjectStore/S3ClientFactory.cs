@@ -7,8 +7,12 @@ namespace ControlPlane.Infrastructure.ObjectStore;
 /// <summary>Builds the SDK client with the settings every non-AWS S3 server needs.</summary>
 internal static class S3ClientFactory
 {
+    /// <summary>Time to the response headers of an ordinary call; streaming a large body is bounded by the caller's token.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     /// <param name="serviceUrl">The endpoint to address; <see cref="ObjectStoreOptions.ServiceUrl"/> unless given.</param>
-    public static AmazonS3Client Create(ObjectStoreOptions options, string? serviceUrl = null)
+    /// <param name="timeout">Time to the response headers; <see cref="DefaultTimeout"/> unless given.</param>
+    public static AmazonS3Client Create(ObjectStoreOptions options, string? serviceUrl = null, TimeSpan? timeout = null)
     {
         serviceUrl ??= options.ServiceUrl;
         var config = new AmazonS3Config
@@ -24,8 +28,7 @@ internal static class S3ClientFactory
             // Hosts keep time with NTP; S3 tolerates 15 minutes of skew.
             DisableClockSkewCorrection = true,
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            // Time to the response headers; streaming a large body is bounded by the caller's cancellation token.
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = timeout ?? DefaultTimeout,
             MaxErrorRetry = 2,
         };
         if (!string.IsNullOrEmpty(serviceUrl))

@@ -22,6 +22,27 @@ public sealed class S3ArtifactStoreTests(ArtifactBucketFixture bucket) : IClassF
     }
 
     [Fact]
+    public async Task Completing_an_upload_that_was_completed_already_is_a_no_op_and_keeps_the_object()
+    {
+        // What happens when a completion times out on the client while the store finishes it: the retry finds no upload.
+        const string key = "tenant-a/blobs/completed-twice.bin";
+        var content = RandomNumberGenerator.GetBytes(70_001);
+        var uploadId = await bucket.Store.StartMultipartUploadAsync(key, CancellationToken.None);
+        using (var put = await bucket.Http.PutAsync(bucket.Store.PresignUploadPart(key, uploadId, 1, TimeSpan.FromMinutes(5)).Url, new ByteArrayContent(content)))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"part PUT answered {(int)put.StatusCode}");
+        }
+
+        var parts = await bucket.Store.ListPartsAsync(key, uploadId, CancellationToken.None);
+        await bucket.Store.CompleteMultipartUploadAsync(key, uploadId, parts!, CancellationToken.None);
+        await bucket.Store.CompleteMultipartUploadAsync(key, uploadId, parts!, CancellationToken.None);
+
+        Assert.Null(await bucket.Store.ListPartsAsync(key, uploadId, CancellationToken.None));
+        var stored = await bucket.Store.InspectAsync(key, CancellationToken.None);
+        Assert.Equal((true, content.Length, Convert.ToHexStringLower(SHA256.HashData(content))), (stored.Exists, stored.SizeBytes, stored.Sha256Hex));
+    }
+
+    [Fact]
     public async Task Inspect_of_a_missing_object_reports_it_absent()
     {
         var stored = await bucket.Store.InspectAsync("tenant-a/never-uploaded.bin", CancellationToken.None);

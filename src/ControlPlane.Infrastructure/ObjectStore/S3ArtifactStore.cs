@@ -130,21 +130,21 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             {
                 // Completed by an earlier attempt (the SDK's own retry after a timeout, or another finalize) or aborted.
             }
-
-            return true;
         }, cancellationToken);
 
-    public async Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
-    {
-        try
+    public Task AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        ReachStoreAsync(async () =>
         {
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId }, cancellationToken);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Completed or aborted already.
-        }
-    }
+            try
+            {
+                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = key, UploadId = uploadId },
+                    cancellationToken);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Completed or aborted already.
+            }
+        }, cancellationToken);
 
     public PresignedUrl PresignDownload(string key, TimeSpan lifetime)
     {
@@ -175,11 +175,11 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     /// short) becomes <see cref="ObjectStoreUnavailableException"/>, which the API answers 503: the store failed, not the
     /// request, and finalize resumes where it stopped when retried.
     /// </summary>
-    private static async Task<T> ReachStoreAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private static async Task ReachStoreAsync(Func<Task> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await call();
+            await call();
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested
             && ex is HttpRequestException or TimeoutException or TaskCanceledException or IOException
@@ -187,6 +187,14 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         {
             throw new ObjectStoreUnavailableException($"The object store did not answer: {ex.Message}", ex);
         }
+    }
+
+    /// <summary><see cref="ReachStoreAsync(Func{Task}, CancellationToken)"/> for a call with a result.</summary>
+    private static async Task<T> ReachStoreAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        T result = default!;
+        await ReachStoreAsync(async () => { result = await call(); }, cancellationToken);
+        return result;
     }
 
     private async Task<StoredArtifact> InspectObjectAsync(string key, CancellationToken cancellationToken)

@@ -139,6 +139,10 @@ CS="$(bash "$REPO_ROOT/scripts/start-postgres.sh" "$PG_DATA" "$PG_PORT" 2>"$WORK
   || { cat "$WORK/postgres-start.log" >&2; die "PostgreSQL did not start"; }
 # Two apps with Npgsql's default pool (100 each) may together want more than PostgreSQL's default 100 backends.
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d postgres -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
+# BENCH_PROFILE=1 (admissions only): PostgreSQL counts every statement (pg_stat_statements) and perf samples the machine.
+if [[ -n "${BENCH_PROFILE:-}" ]]; then
+  psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+fi
 PG_CLUSTER="$PG_DATA"; [[ -f "$PG_DATA/CLUSTER_LOCATION" ]] && PG_CLUSTER="$(head -n1 "$PG_DATA/CLUSTER_LOCATION")"
 if [[ "$(id -u)" -eq 0 ]]; then
   (cd / && runuser -u postgres -- pg_ctl -D "$PG_CLUSTER" -w -t 60 restart >/dev/null)
@@ -185,7 +189,8 @@ stop_service() {
   kill -TERM "$API_PID" 2>/dev/null
   for _ in $(seq 1 100); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.1; done
 }
-start_service
+# BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods.
+start_service ${BENCH_PROFILE:+DOTNET_PerfMapEnabled=1}
 
 log "starting the baseline on $BASE"
 ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__ControlPlane="$CS" \
@@ -255,9 +260,22 @@ fi
 if [[ "${BENCH_ONLY:-}" == "admissions" ]]; then
   log "admission benchmarks"
   ADMISSION_STATUS=0
+  TRACE_PID=""
+  if [[ -n "${BENCH_PROFILE:-}" ]]; then
+    psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    # The whole machine, sampled by CPU clock: the service (its JIT-compiled frames named through the perf map it writes
+    # with DOTNET_PerfMapEnabled), PostgreSQL's backends and the load generator, each by process.
+    perf record -F 499 -a -g -e cpu-clock -o "$WORK/perf.data" >"$WORK/perf.log" 2>&1 &
+    TRACE_PID=$!
+  fi
   dotnet "$WORK/out/placementbench/PlacementBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
     --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
     >"$WORK/admissions.md" 2>"$WORK/admissions.err" || ADMISSION_STATUS=$?
+  if [[ -n "$TRACE_PID" ]]; then
+    kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true
+    psql -X -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "SELECT calls, round(total_exec_time::numeric, 0) AS ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40" >"$WORK/pg-statements.txt"
+    log "profile: $WORK/perf.data (perf report -i …) and $WORK/pg-statements.txt (BENCH_KEEP=1 keeps them)"
+  fi
   if [[ "$ADMISSION_STATUS" -ne 0 && "$ADMISSION_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/admissions.err" >&2; die "PlacementBench failed"; fi
   mkdir -p "$BENCH_DIR/results"
   { echo "# ControlPlane admission benchmark"; echo

@@ -189,8 +189,9 @@ stop_service() {
   kill -TERM "$API_PID" 2>/dev/null
   for _ in $(seq 1 100); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.1; done
 }
-# BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods.
-start_service ${BENCH_PROFILE:+DOTNET_PerfMapEnabled=1}
+# BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods (W^X off: perf cannot
+# resolve code executed through the runtime's double mapping).
+start_service ${BENCH_PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0}
 
 log "starting the baseline on $BASE"
 ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__ControlPlane="$CS" \
@@ -269,7 +270,7 @@ if [[ "${BENCH_ONLY:-}" == "admissions" ]]; then
     TRACE_PID=$!
   fi
   dotnet "$WORK/out/placementbench/PlacementBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
-    --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
+    --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --warmup-seconds "${BENCH_ADMISSION_WARMUP:-30}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
     >"$WORK/admissions.md" 2>"$WORK/admissions.err" || ADMISSION_STATUS=$?
   if [[ -n "$TRACE_PID" ]]; then
     kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true

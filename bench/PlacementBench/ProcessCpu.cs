@@ -9,6 +9,9 @@ internal sealed class ProcessCpu(int servicePid, int postmasterPid)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux build the runtime supports
 
+    /// <summary>Not measured (the warm-up).</summary>
+    public static ProcessCpu Off { get; } = new(0, 0);
+
     public bool Enabled => servicePid > 0 && postmasterPid > 0;
 
     public (long Service, long Postgres) Snapshot()

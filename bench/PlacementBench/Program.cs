@@ -20,6 +20,11 @@ await using var emulator = await ControlPlane.KubernetesEmulator.KubernetesApiEm
 var api = await ApiSession.StartAsync(options);
 await api.RegisterFleetAsync(emulator);
 var cpu = new ProcessCpu(options.ServicePid, options.PostgresPid);
+if (options.WarmupSeconds > 0)
+{
+    await AdmissionBench.RunAsync(api, ProcessCpu.Off, "warm-up", tenants: 100, options.WarmupSeconds);
+}
+
 var hot = await AdmissionBench.RunAsync(api, cpu, "one hot tenant", tenants: 1, options.Seconds);
 var spread = await AdmissionBench.RunAsync(api, cpu, "100 tenants", tenants: 100, options.Seconds);
 BenchRow[] rows = options.AdmissionsOnly

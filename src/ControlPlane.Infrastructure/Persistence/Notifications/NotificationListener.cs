@@ -57,18 +57,30 @@ internal sealed partial class NotificationListener(NpgsqlDataSource dataSource, 
         // Channel names are constants of this assembly, never input.
         await using var listen = new NpgsqlCommand(string.Join("; ", _channels.Keys.Select(name => $"LISTEN {name}")), connection);
         await listen.ExecuteNonQueryAsync(stoppingToken);
-        foreach (var channel in _channels.Values)
+        try
         {
-            await channel.ResynchroniseAsync(stoppingToken);
-        }
-
-        connected();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            if (!await connection.WaitAsync(IdleProbe, stoppingToken))
+            foreach (var channel in _channels.Values)
             {
-                // LISTEN again is a no-op round trip that fails on a dead connection.
-                await listen.ExecuteNonQueryAsync(stoppingToken);
+                await channel.ResynchroniseAsync(stoppingToken);
+            }
+
+            connected();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!await connection.WaitAsync(IdleProbe, stoppingToken))
+                {
+                    // LISTEN again is a no-op round trip that fails on a dead connection.
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            // The pool does not reset connections (No Reset On Close): a healthy one must not go back still listening.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }
     }

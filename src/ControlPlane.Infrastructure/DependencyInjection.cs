@@ -130,21 +130,24 @@ public static class DependencyInjection
     /// no temporary tables, and the one LISTEN connection unlistens before it is returned.</item>
     /// </list>
     /// </summary>
-    private static string? WithPoolDefaults(string? connectionString)
+    internal static string? WithPoolDefaults(string? connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             return connectionString;
         }
 
+        // What the string itself sets (NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword exists at all).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!given.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!given.Contains("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }

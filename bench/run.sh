@@ -13,7 +13,8 @@
 # Overridable (environment): BENCH_DURATION (15, seconds per wrk run), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 # BENCH_WARMUP (5), BENCH_FIXED_DURATION (15), BENCH_JIT_WARMUP (30, per app at -c8 before measuring), BENCH_GET_RATE / BENCH_TOKEN_RATE (fixed offered rates; default half
 # of the service's measured maximum, rounded down to 100), BENCH_PG_PORT (55432), BENCH_API_PORT (58080),
-# BENCH_BASELINE_PORT (58081), BENCH_KEEP=1 (keep the temporary folder with logs and builds).
+# BENCH_BASELINE_PORT (58081), BENCH_KEEP=1 (keep the temporary folder with logs and builds), BENCH_ADMISSION_WARMUP (120:
+# at most this many seconds of admissions before the admission runs, until the JIT takes < 5% of the service's CPU).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -270,7 +271,7 @@ if [[ "${BENCH_ONLY:-}" == "admissions" ]]; then
     TRACE_PID=$!
   fi
   dotnet "$WORK/out/placementbench/PlacementBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
-    --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --warmup-seconds "${BENCH_ADMISSION_WARMUP:-30}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
+    --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --warmup-seconds "${BENCH_ADMISSION_WARMUP:-120}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
     >"$WORK/admissions.md" 2>"$WORK/admissions.err" || ADMISSION_STATUS=$?
   if [[ -n "$TRACE_PID" ]]; then
     kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true

@@ -18,14 +18,15 @@ internal sealed class ProcessCpu(int servicePid, int postmasterPid)
     /// CPU ticks of the service, of PostgreSQL, and of the service's tiered-compilation thread — the JIT compiling hot
     /// methods again, optimised: its share of the service's CPU says whether the service has reached its steady state.
     /// </summary>
-    public (long Service, long Postgres, long Jit) Snapshot()
+    public CpuSnapshot Snapshot()
     {
-        long service = Ticks($"/proc/{servicePid}"), postgres = Ticks($"/proc/{postmasterPid}"), jit = 0;
+        long service = Ticks($"/proc/{servicePid}"), postgres = Ticks($"/proc/{postmasterPid}");
+        var jit = new Dictionary<string, long>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{servicePid}/task"))
         {
             if (ReadOrNull(Path.Combine(task, "comm"))?.Trim() == TieredCompilationThread)
             {
-                jit += Ticks(task);
+                jit[Path.GetFileName(task)] = Ticks(task);
             }
         }
 
@@ -37,15 +38,19 @@ internal sealed class ProcessCpu(int servicePid, int postmasterPid)
             }
         }
 
-        return (service, postgres, jit);
+        return new CpuSnapshot(service, postgres, jit);
     }
 
-    /// <summary>The JIT's share of the service's CPU between two snapshots.</summary>
-    public static double JitShare((long Service, long Postgres, long Jit) before, (long Service, long Postgres, long Jit) after) =>
-        after.Service == before.Service ? 0 : (double)(after.Jit - before.Jit) / (after.Service - before.Service);
+    /// <summary>
+    /// The JIT's share of the service's CPU between two snapshots. The runtime ends its compilation thread when idle and
+    /// starts a new one: the time of a thread that ended in between is not seen, so this is a lower bound.
+    /// </summary>
+    public static double JitShare(CpuSnapshot before, CpuSnapshot after) =>
+        after.Service == before.Service ? 0
+            : (double)after.Jit.Sum(thread => thread.Value - before.Jit.GetValueOrDefault(thread.Key)) / (after.Service - before.Service);
 
     /// <summary>"service X ms + PostgreSQL Y ms" of CPU per operation between two snapshots.</summary>
-    public static string PerOperation((long Service, long Postgres, long Jit) before, (long Service, long Postgres, long Jit) after, long operations) =>
+    public static string PerOperation(CpuSnapshot before, CpuSnapshot after, long operations) =>
         operations == 0 ? "n/a"
             : $"service {Ms(after.Service - before.Service, operations):0.00} ms (JIT {JitShare(before, after):P0} of it) + PostgreSQL {Ms(after.Postgres - before.Postgres, operations):0.00} ms";
 
@@ -77,3 +82,6 @@ internal sealed class ProcessCpu(int servicePid, int postmasterPid)
 
     private static int ParentOf(string dir) => Stat(dir) is { } f ? int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture) : -1;
 }
+
+/// <summary>CPU ticks so far: the service, PostgreSQL, and each of the service's tiered-compilation threads by id.</summary>
+internal readonly record struct CpuSnapshot(long Service, long Postgres, IReadOnlyDictionary<string, long> Jit);

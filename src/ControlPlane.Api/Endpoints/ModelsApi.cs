@@ -32,7 +32,8 @@ internal static class ModelsApi
             .WithDescription("A manifest of files (path, digest, size, media type; up to 1,000) or the single-object form (digest + sizeBytes: one file "
                 + "at path \"model\"), with format, quantization and provenance. Returns an upload plan per file (uploads): a presigned PUT (≤ 15 minutes), "
                 + "an S3 multipart upload with a presigned URL per part above the multipart threshold, or stored when this tenant already stores that "
-                + "digest. Refused when the bytes not yet stored would exceed the storage.bytes quota. The service never fetches caller-supplied URLs.");
+                + "digest. Refused when the bytes not yet stored would exceed the storage.bytes quota. The service never fetches caller-supplied URLs. "
+                + "A replay with the same Idempotency-Key answers the version as GET does now: a fresh upload plan for what is still missing, never the first answer's URLs.");
         versions.MapGet("/", ListVersions).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("ListModelVersions").WithSummary("List versions").WithDescription("Newest first; cursor-paginated.");
         versions.MapGet("/{version}", GetVersion).AllowTenantRole(ServiceAccountRole.Viewer)

@@ -7,6 +7,7 @@ using ControlPlane.Application.Placements;
 using ControlPlane.Application.Quotas;
 using ControlPlane.Application.Reconciliation;
 using ControlPlane.Application.Tenants;
+using ControlPlane.Application.WorkloadIdentity;
 using ControlPlane.Infrastructure.Audit;
 using ControlPlane.Infrastructure.Billing;
 using ControlPlane.Infrastructure.Clusters;
@@ -194,6 +195,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<RevocationEpochs>();
         services.AddScoped<IssuanceEpochs>();
+        services.AddScoped<IBoundServiceAccounts, BoundServiceAccountsWithEpochs>();
         services.AddSingleton<RevocationTable>();
         if (configuration.GetValue(IdentityOptions.Section + ":" + nameof(IdentityOptions.FollowRevocations), true))
         {

@@ -1,4 +1,5 @@
 using ControlPlane.Api.Http;
+using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Common;
 using ControlPlane.Application.Models;
 using ControlPlane.Domain.ServiceAccounts;
@@ -26,12 +27,13 @@ internal static class ModelsApi
                 + "Refused with 409 model-in-use, naming them, while a live placement serves any of its versions.");
 
         var versions = models.MapGroup("/{model}/versions");
-        versions.MapPost("/", Register).WithIdempotency().AllowTenantRole(ServiceAccountRole.Developer)
+        versions.MapPost("/", Register).WithIdempotency(RegisteredVersionNow).AllowTenantRole(ServiceAccountRole.Developer)
             .WithName("RegisterModelVersion").WithSummary("Register a model version")
             .WithDescription("A manifest of files (path, digest, size, media type; up to 1,000) or the single-object form (digest + sizeBytes: one file "
                 + "at path \"model\"), with format, quantization and provenance. Returns an upload plan per file (uploads): a presigned PUT (≤ 15 minutes), "
                 + "an S3 multipart upload with a presigned URL per part above the multipart threshold, or stored when this tenant already stores that "
-                + "digest. Refused when the bytes not yet stored would exceed the storage.bytes quota. The service never fetches caller-supplied URLs.");
+                + "digest. Refused when the bytes not yet stored would exceed the storage.bytes quota. The service never fetches caller-supplied URLs. "
+                + "A replay with the same Idempotency-Key answers the version as GET does now: a fresh upload plan for what is still missing, never the first answer's URLs.");
         versions.MapGet("/", ListVersions).AllowTenantRole(ServiceAccountRole.Viewer)
             .WithName("ListModelVersions").WithSummary("List versions").WithDescription("Newest first; cursor-paginated.");
         versions.MapGet("/{version}", GetVersion).AllowTenantRole(ServiceAccountRole.Viewer)
@@ -95,11 +97,24 @@ internal static class ModelsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Created<ModelVersionResponse>> Register(string tenant, string model, RegisterVersionRequest request,
+    private static async Task<CreatedAt<ModelVersionResponse>> Register(string tenant, string model, RegisterVersionRequest request,
         ModelVersionService versions, CancellationToken cancellationToken)
     {
         var registered = await versions.RegisterAsync(tenant, model, request, cancellationToken);
-        return TypedResults.Created($"/v1/tenants/{tenant}/models/{model}/versions/{registered.Version}", registered);
+        return new(registered, $"/v1/tenants/{tenant}/models/{model}/versions/{registered.Version}");
+    }
+
+    /// <summary>
+    /// A replayed registration answers what GET of the version answers now: a fresh upload plan for what is still
+    /// missing, never the first answer's URLs, which may have expired since.
+    /// </summary>
+    private static async Task<object> RegisteredVersionNow(HttpContext context, StoredResponse stored, CancellationToken cancellationToken)
+    {
+        var route = context.Request.RouteValues;
+        var location = stored.Location!; // the registration answers 201 with the version's Location
+        var number = location[(location.LastIndexOf('/') + 1)..];
+        return await context.RequestServices.GetRequiredService<ModelVersionService>()
+            .GetAsync((string)route["tenant"]!, (string)route["model"]!, number, cancellationToken);
     }
 
     private static async Task<Ok<Page<ModelVersionResponse>>> ListVersions(string tenant, string model, ModelVersionService versions,

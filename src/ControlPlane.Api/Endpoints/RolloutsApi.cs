@@ -36,11 +36,11 @@ internal static class RolloutsApi
             .WithDescription("Developers and above. The current step's pause starts again and must pass analysis before the next step.");
     }
 
-    private static async Task<Created<RolloutResponse>> Start(string tenant, string placement, StartRolloutRequest request, RolloutService rollouts,
+    private static async Task<CreatedAt<RolloutResponse>> Start(string tenant, string placement, StartRolloutRequest request, RolloutService rollouts,
         CancellationToken cancellationToken)
     {
         var started = await rollouts.StartAsync(tenant, placement, request, cancellationToken);
-        return TypedResults.Created($"/v1/tenants/{tenant}/placements/{placement}/rollouts/{started.Id}", started);
+        return new(started, $"/v1/tenants/{tenant}/placements/{placement}/rollouts/{started.Id}");
     }
 
     private static async Task<Ok<Page<RolloutResponse>>> List(string tenant, string placement, RolloutService rollouts, CancellationToken cancellationToken,

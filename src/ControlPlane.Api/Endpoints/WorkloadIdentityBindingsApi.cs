@@ -27,11 +27,11 @@ internal static class WorkloadIdentityBindingsApi
                 + "(deleting the service account revokes them within seconds).");
     }
 
-    private static async Task<Created<WorkloadIdentityBindingResponse>> Create(string tenant, string serviceAccount, CreateWorkloadIdentityBindingRequest request,
+    private static async Task<CreatedAt<WorkloadIdentityBindingResponse>> Create(string tenant, string serviceAccount, CreateWorkloadIdentityBindingRequest request,
         WorkloadIdentityBindingService bindings, CancellationToken cancellationToken)
     {
         var created = await bindings.CreateAsync(tenant, serviceAccount, request, cancellationToken);
-        return TypedResults.Created($"/v1/tenants/{tenant}/service-accounts/{serviceAccount}/workload-identity-bindings/{created.Name}", created);
+        return new(created, $"/v1/tenants/{tenant}/service-accounts/{serviceAccount}/workload-identity-bindings/{created.Name}");
     }
 
     private static async Task<Ok<Page<WorkloadIdentityBindingResponse>>> List(string tenant, string serviceAccount, WorkloadIdentityBindingService bindings,

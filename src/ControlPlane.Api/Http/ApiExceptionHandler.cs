@@ -48,7 +48,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         ConflictException e => Problems.Create(409, ProblemTypes.Of(e.Code), "Conflict.", e.Message, e.Extensions),
         UnprocessableException e => Problems.Create(422, ProblemTypes.Of(e.Code), "The request cannot be satisfied as asked.", e.Message, e.Extensions),
         DomainRuleViolation e => Problems.Create(409, ProblemTypes.Of(e.Code), "Conflict.", e.Message),
-        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+        DbUpdateException when UniqueViolation.Is(exception) =>
             Problems.Create(409, ProblemTypes.Of("already-exists"), "Conflict.", "A resource with this name already exists."),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } } =>
             Problems.Create(409, ProblemTypes.Of("resource-in-use"), "Conflict.", "Other resources still refer to this one; delete them first."),

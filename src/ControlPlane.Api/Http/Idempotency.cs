@@ -11,10 +11,17 @@ namespace ControlPlane.Api.Http;
 public sealed class IdempotentMetadata;
 
 /// <summary>
+/// The body a replayed success answers now, read from the resource the first request created (its stored Location):
+/// for responses holding something that expires, such as presigned upload URLs, which a stored body would replay stale.
+/// </summary>
+internal delegate Task<object> ReplayRenderer(HttpContext context, StoredResponse stored, CancellationToken cancellationToken);
+
+/// <summary>
 /// Idempotency-Key on creating POSTs: same key and same request → the stored response; same key and another
 /// request → 422; the same key while its first request is still running → 409. The key is claimed and the response
 /// stored in the request's transaction, so a stored response always describes a committed mutation and a request that
-/// did not commit leaves nothing behind.
+/// did not commit leaves nothing behind. An endpoint with a <see cref="ReplayRenderer"/> stores no success body: its
+/// replay is rendered afresh, with the stored status and headers.
 /// </summary>
 internal static class Idempotency
 {
@@ -22,8 +29,8 @@ internal static class Idempotency
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new IdempotentMetadata()).AddEndpointFilter(Filter);
+    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder, ReplayRenderer? rerender = null) =>
+        builder.WithMetadata(new IdempotentMetadata()).AddEndpointFilter((context, next) => Filter(context, next, rerender));
 
     /// <summary>Buffers bodies of requests carrying a key, so the filter can hash the body after model binding read it.</summary>
     public static IApplicationBuilder UseIdempotencyBuffering(this IApplicationBuilder app) => app.Use((context, next) =>
@@ -36,7 +43,7 @@ internal static class Idempotency
         return next(context);
     });
 
-    private static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ReplayRenderer? rerender)
     {
         var http = context.HttpContext;
         var key = http.Request.Headers[Header].ToString();
@@ -64,6 +71,8 @@ internal static class Idempotency
         await using var transaction = await db.BeginTransactionAsync(savepointPerSave: false, cancellationToken);
         switch (await store.ClaimAsync(scope, key, requestHash, cancellationToken))
         {
+            case IdempotencyClaim.Completed { Response: var stored } when rerender is not null && IsSuccess(stored.StatusCode):
+                return new ReplayedResult(stored with { Body = Serialize(services, await rerender(http, stored, cancellationToken)) });
             case IdempotencyClaim.Completed completed:
                 return new ReplayedResult(completed.Response);
             case IdempotencyClaim.Mismatch:
@@ -82,12 +91,11 @@ internal static class Idempotency
             return result; // disposing the transaction rolls the claim back
         }
 
-        var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var value = (result as IValueHttpResult)?.Value;
         var resource = result as IResourceResult;
         await store.CompleteAsync(scope, key, new StoredResponse(
             status,
-            value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json),
+            value is null || (rerender is not null && IsSuccess(status)) ? null : Serialize(services, value),
             value is ProblemDetails ? "application/problem+json" : "application/json",
             resource?.Location,
             resource?.ETag,
@@ -95,6 +103,11 @@ internal static class Idempotency
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
+
+    private static bool IsSuccess(int status) => status is >= 200 and < 300;
+
+    private static string Serialize(IServiceProvider services, object value) => JsonSerializer.Serialize(value, value.GetType(),
+        services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
 
     private static async Task<byte[]> HashAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -48,6 +48,24 @@ public sealed class CreatedWithETag<T>(T value, string etag, string location) : 
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
 }
 
+/// <summary>
+/// 201 with the new resource and its Location, for resources without an ETag (an immutable model version, a binding,
+/// a rollout): an <see cref="IResourceResult"/>, so an Idempotency-Key replay answers the Location too.
+/// </summary>
+public sealed class CreatedAt<T>(T value, string location) : IResourceResult, IValueHttpResult<T>, IEndpointMetadataProvider
+{
+    public T Value => value;
+    object? IValueHttpResult.Value => value;
+    public int? StatusCode => StatusCodes.Status201Created;
+    public string? ETag => null;
+    public string? Location => location;
+
+    public Task ExecuteAsync(HttpContext httpContext) => TypedResults.Created(location, value).ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
+}
+
 internal static class ResourceResults
 {
     public static OkWithETag<T> Ok<T>(Application.Common.Versioned<T> versioned) => new(versioned.Value, versioned.ETag);

@@ -57,5 +57,12 @@ public interface IControlPlaneDb
     /// a serialization failure (40001) or a deadlock (40P01).
     /// </summary>
     bool IsSerializationConflict(Exception exception);
+
+    /// <summary>
+    /// True when a save was refused by a unique index: a concurrent request created the same thing after this one
+    /// checked. A use case that wants to name what exists catches it; otherwise the exception handler answers 409
+    /// already-exists.
+    /// </summary>
+    bool IsUniqueViolation(Exception exception);
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

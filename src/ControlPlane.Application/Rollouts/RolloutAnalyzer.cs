@@ -1,9 +1,10 @@
-using ControlPlane.Domain.Common;
 using System.Globalization;
 using ControlPlane.Application.Slos;
 using ControlPlane.Domain.Billing;
+using ControlPlane.Domain.Common;
 using ControlPlane.Domain.Rollouts;
 using ControlPlane.Domain.Slos;
+using ControlPlane.Domain.Tenants;
 
 namespace ControlPlane.Application.Rollouts;
 
@@ -56,7 +57,7 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus, IUsageSlices 
     private async Task<GateMeasurement> MeasureAsync(Rollout rollout, AnalysisGate gate, PrometheusConnection connection, IReadOnlyList<Slo> slos,
         CancellationToken cancellationToken)
     {
-        var ns = MetricsPresets.NamespaceOf(rollout.Tenant);
+        var ns = TenantNamespace.For(rollout.Tenant);
         var interval = TimeSpan.FromSeconds(rollout.Analysis.IntervalSeconds);
         var window = interval < MinWindow ? MinWindow : interval;
         var preset = MetricsPresets.For(rollout.Analysis.Metrics);
@@ -134,7 +135,7 @@ public sealed class RolloutAnalyzer(IPrometheusQueries prometheus, IUsageSlices 
         Func<IReadOnlyList<PrometheusSample>, double?> reduce, CancellationToken cancellationToken)
     {
         var samples = await prometheus.QueryAsync(connection, query, cancellationToken);
-        var ns = MetricsPresets.NamespaceOf(rollout.Tenant);
+        var ns = TenantNamespace.For(rollout.Tenant);
         double? Of(string placement) =>
             reduce([.. samples.Where(s => SliReader.Label(s, "namespace") == ns && SliReader.Label(s, "placement") == placement)]);
         return (Of(Rollout.CanaryName(rollout.Placement)), Of(rollout.Placement));

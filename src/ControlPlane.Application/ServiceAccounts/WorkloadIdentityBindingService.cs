@@ -1,9 +1,9 @@
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Application.Common;
-using ControlPlane.Application.WorkloadIdentity;
 using ControlPlane.Domain.Common;
 using ControlPlane.Domain.ServiceAccounts;
+using ControlPlane.Domain.Tenants;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.ServiceAccounts;
@@ -21,7 +21,7 @@ public sealed class WorkloadIdentityBindingService(IControlPlaneDb db, AuditTrai
         var errors = new FieldErrors();
         errors.AddIf(!ResourceName.IsValid(request.Name), "name", ResourceName.Rule);
         errors.AddIf(!ResourceName.IsValid(request.KubernetesServiceAccount), "kubernetesServiceAccount", ResourceName.Rule);
-        var tenantNamespace = WorkloadIdentityVerifier.NamespaceOf(tenantName);
+        var tenantNamespace = TenantNamespace.For(tenantName);
         errors.AddIf(request.Namespace != tenantNamespace, "namespace", $"must be the tenant's namespace, {tenantNamespace}");
         errors.ThrowIfAny();
 
@@ -41,8 +41,7 @@ public sealed class WorkloadIdentityBindingService(IControlPlaneDb db, AuditTrai
                     || (b.ClusterId == cluster.Id && b.Namespace == request.Namespace && b.KubernetesServiceAccount == request.KubernetesServiceAccount),
                     cancellationToken))
             {
-                throw new ConflictException("already-exists",
-                    $"A binding named '{request.Name}' exists, or {WorkloadIdentityBinding.SubjectOf(request.Namespace, request.KubernetesServiceAccount)} on cluster '{request.Cluster}' is already bound.");
+                throw AlreadyBound(request);
             }
 
             var binding = WorkloadIdentityBinding.Create(tenant.Id, account.Id, request.Name, cluster.Id, request.Namespace, request.KubernetesServiceAccount,
@@ -50,10 +49,22 @@ public sealed class WorkloadIdentityBindingService(IControlPlaneDb db, AuditTrai
             db.WorkloadIdentityBindings.Add(binding);
             audit.Record("workload-identity-binding.create", Target(tenantName, serviceAccount, request.Name), tenantName,
                 new Dictionary<string, string> { ["cluster"] = cluster.Name, ["subject"] = binding.Subject });
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (Exception e) when (db.IsUniqueViolation(e))
+            {
+                // A concurrent identical request passed the check above too; the unique indexes decided between them.
+                throw AlreadyBound(request);
+            }
+
             return WorkloadIdentityBindingResponse.From(binding, serviceAccount, cluster.Name);
         }, cancellationToken);
     }
+
+    private static ConflictException AlreadyBound(CreateWorkloadIdentityBindingRequest request) => new("already-exists",
+        $"A binding named '{request.Name}' exists, or {WorkloadIdentityBinding.SubjectOf(request.Namespace, request.KubernetesServiceAccount)} on cluster '{request.Cluster}' is already bound.");
 
     public async Task<Page<WorkloadIdentityBindingResponse>> ListAsync(string tenantName, string serviceAccount, PageRequest page, CancellationToken cancellationToken)
     {

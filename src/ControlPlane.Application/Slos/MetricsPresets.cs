@@ -48,9 +48,6 @@ public static class MetricsPresets
             "nv_inference_first_response_histogram_ms_bucket", 1000),
     };
 
-    /// <summary>The namespace a tenant's objects and pods live in (the same rule as the cluster gateway's).</summary>
-    public static string NamespaceOf(string tenant) => "t-" + tenant;
-
     /// <summary>
     /// The pod names of a placement's Deployment. Anchored, and its two generated segments contain no '-', so placement
     /// "chat" never matches the pods of placement "chat-cpu".

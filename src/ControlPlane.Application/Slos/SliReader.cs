@@ -1,5 +1,6 @@
 using System.Globalization;
 using ControlPlane.Domain.Slos;
+using ControlPlane.Domain.Tenants;
 
 namespace ControlPlane.Application.Slos;
 
@@ -27,7 +28,7 @@ public sealed class SliReader(IPrometheusQueries prometheus)
         {
             var members = group.ToList();
             var windows = members.SelectMany(s => BurnRateWindows.For(s.WindowDuration).Append(s.WindowDuration)).Distinct().Order().ToList();
-            var namespaces = string.Join("|", members.Select(s => MetricsPresets.NamespaceOf(s.Tenant)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            var namespaces = string.Join("|", members.Select(s => TenantNamespace.For(s.Tenant)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
             var series = MetricsPresets.For(group.Key.Item1);
             var ratios = members.ToDictionary(s => s.Id, _ => new Dictionary<TimeSpan, double>());
             try
@@ -42,7 +43,7 @@ public sealed class SliReader(IPrometheusQueries prometheus)
                     var byPlacement = samples.ToLookup(s => (Label(s, "namespace"), Label(s, "placement")));
                     foreach (var slo in members)
                     {
-                        var own = byPlacement[(MetricsPresets.NamespaceOf(slo.Tenant), slo.Placement)].ToList();
+                        var own = byPlacement[(TenantNamespace.For(slo.Tenant), slo.Placement)].ToList();
                         if (Ratio(slo.Indicator, series, own) is { } ratio)
                         {
                             ratios[slo.Id][window] = ratio;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ControlPlane.Domain.Slos;
+using ControlPlane.Domain.Tenants;
 
 namespace ControlPlane.Application.Slos;
 
@@ -61,7 +62,7 @@ public static class SloRules
     public static string ErrorRatioExpr(Slo slo, TimeSpan window)
     {
         var series = MetricsPresets.For(slo.Indicator.Metrics!.Value);
-        var scope = $"namespace=\"{MetricsPresets.NamespaceOf(slo.Tenant)}\",pod=~\"{MetricsPresets.PodRegex(slo.Placement)}\"";
+        var scope = $"namespace=\"{TenantNamespace.For(slo.Tenant)}\",pod=~\"{MetricsPresets.PodRegex(slo.Placement)}\"";
         var range = SloWindow.Format(window);
         if (slo.Indicator.Kind == SloIndicatorKind.Latency)
         {

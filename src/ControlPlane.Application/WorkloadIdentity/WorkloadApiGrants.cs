@@ -1,7 +1,5 @@
-using ControlPlane.Application.Abstractions;
 using ControlPlane.Application.Audit;
 using ControlPlane.Domain.ServiceAccounts;
-using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Application.WorkloadIdentity;
 
@@ -14,19 +12,11 @@ public sealed record WorkloadApiGrant(string ClientId, string ServiceAccount, st
 /// Kubernetes service account, in the same tenant the namespace belongs to. Unbound workloads are refused
 /// (<c>invalid_grant</c>); every grant and refusal is audited.
 /// </summary>
-public sealed class WorkloadApiGrants(IControlPlaneDb db, AuditTrail audit)
+public sealed class WorkloadApiGrants(IBoundServiceAccounts bound, AuditTrail audit)
 {
     public async Task<WorkloadApiGrant> GrantAsync(VerifiedWorkload workload, CancellationToken cancellationToken)
     {
-        // The verifier accepted only system:serviceaccount:<namespace>:<name> of the tenant's namespace.
-        var (ns, name) = workload.Subject.Split(':') is [_, _, var n, var a] ? (n, a) : ("", "");
-        var grant = await db.WorkloadIdentityBindings.AsNoTracking()
-            .Where(b => b.Namespace == ns && b.KubernetesServiceAccount == name
-                && db.Clusters.Any(c => c.Id == b.ClusterId && c.Name == workload.Cluster)
-                && db.Tenants.Any(t => t.Id == b.TenantId && t.Name == workload.Tenant))
-            .Join(db.ServiceAccounts.AsNoTracking(), b => b.ServiceAccountId, a => a.Id,
-                (b, a) => new WorkloadApiGrant(a.ClientId, a.Name, workload.Tenant, a.Role))
-            .FirstOrDefaultAsync(cancellationToken);
+        var grant = await bound.FindForTokenAsync(workload, cancellationToken);
         var target = $"tenants/{workload.Tenant}/service-accounts/{grant?.ServiceAccount ?? "-"}";
         await audit.AppendAsync("workload-identity.api-token-exchange", target, workload.Tenant,
             new Dictionary<string, string> { ["cluster"] = workload.Cluster }, workload.Subject, cancellationToken,

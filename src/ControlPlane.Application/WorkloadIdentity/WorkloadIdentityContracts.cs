@@ -10,7 +10,11 @@ public sealed record WorkloadTokenClaims(string? Issuer, IReadOnlyList<string> A
 /// <param name="Subject">system:serviceaccount:&lt;namespace&gt;:&lt;name&gt;.</param>
 /// <param name="Tenant">The tenant of namespace t-&lt;tenant&gt;.</param>
 /// <param name="Cluster">The cluster that issued and verified the token.</param>
-public sealed record VerifiedWorkload(string Subject, string Tenant, string Cluster);
+public sealed record VerifiedWorkload(string Subject, string Tenant, string Cluster)
+{
+    /// <summary>The Kubernetes namespace and service-account name of <see cref="Subject"/> (the verifier accepted no other form).</summary>
+    public (string Namespace, string Name) ServiceAccount => Subject.Split(':') is [_, _, var ns, var name] ? (ns, name) : ("", "");
+}
 
 /// <summary>A model-pull grant for a verified workload: the tenant, the one version's digest when narrowed, and a download URL per file of it.</summary>
 /// <param name="Files">Presigned GETs of the version's files (none when not narrowed to a version).</param>

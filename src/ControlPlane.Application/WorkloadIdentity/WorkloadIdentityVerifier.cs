@@ -15,7 +15,6 @@ namespace ControlPlane.Application.WorkloadIdentity;
 public sealed class WorkloadIdentityVerifier(IControlPlaneDb db, ClusterConnections connections, IClusterGateway gateway, TimeProvider clock)
 {
     private const string ServiceAccountPrefix = "system:serviceaccount:";
-    private const string TenantNamespacePrefix = "t-";
 
     public async Task<VerifiedWorkload> VerifyAsync(string token, WorkloadTokenClaims claims, CancellationToken cancellationToken)
     {
@@ -54,11 +53,11 @@ public sealed class WorkloadIdentityVerifier(IControlPlaneDb db, ClusterConnecti
         }
 
         var tenant = TenantOf(verdict.Username)
-            ?? throw Refused($"'{verdict.Username}' is not a service account of a tenant namespace ({TenantNamespacePrefix}<tenant>).");
+            ?? throw Refused($"'{verdict.Username}' is not a service account of a tenant namespace ({TenantNamespace.Pattern}).");
         var known = await db.Tenants.AsNoTracking().Where(t => t.Name == tenant).Select(t => (TenantState?)t.State).FirstOrDefaultAsync(cancellationToken);
         if (known != TenantState.Active)
         {
-            throw Refused(known is null ? $"Namespace {TenantNamespacePrefix}{tenant} belongs to no tenant." : $"Tenant '{tenant}' is not active.");
+            throw Refused(known is null ? $"Namespace {TenantNamespace.For(tenant)} belongs to no tenant." : $"Tenant '{tenant}' is not active.");
         }
 
         if (cluster.DedicatedTenant is { } dedicated && dedicated != tenant)
@@ -69,9 +68,6 @@ public sealed class WorkloadIdentityVerifier(IControlPlaneDb db, ClusterConnecti
         return new VerifiedWorkload(verdict.Username!, tenant, cluster.Name);
     }
 
-    /// <summary>The tenant's namespace on every cluster: acme → t-acme.</summary>
-    public static string NamespaceOf(string tenant) => TenantNamespacePrefix + tenant;
-
     /// <summary>system:serviceaccount:t-acme:default → acme.</summary>
     private static string? TenantOf(string? username)
     {
@@ -81,9 +77,7 @@ public sealed class WorkloadIdentityVerifier(IControlPlaneDb db, ClusterConnecti
         }
 
         var parts = username[ServiceAccountPrefix.Length..].Split(':');
-        return parts is [var ns, { Length: > 0 }] && ns.StartsWith(TenantNamespacePrefix, StringComparison.Ordinal) && ns.Length > TenantNamespacePrefix.Length
-            ? ns[TenantNamespacePrefix.Length..]
-            : null;
+        return parts is [var ns, { Length: > 0 }] ? TenantNamespace.TenantOf(ns) : null;
     }
 
     private static WorkloadTokenRefusedException Refused(string description) => new(WorkloadTokenRefusedException.InvalidRequest, description);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControlPlane.Application.Clusters;
 using ControlPlane.Application.Slos;
+using ControlPlane.Domain.Tenants;
 using k8s;
 
 namespace ControlPlane.Infrastructure.Kubernetes;
@@ -12,7 +13,7 @@ public sealed partial class KubernetesClusterGateway : IClusterSloObjects
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        var ns = ManifestRenderer.NamespaceFor(tenant);
+        var ns = TenantNamespace.For(tenant);
         return RunAsync(cluster, $"sync the PrometheusRules of placement '{placement}' of tenant '{tenant}'", async client =>
         {
             foreach (var rule in rules)
@@ -41,7 +42,7 @@ public sealed partial class KubernetesClusterGateway : IClusterSloObjects
     public Task ApplyTrafficSplitAsync(ClusterConnection cluster, TrafficSplit split, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(split);
-        var ns = ManifestRenderer.NamespaceFor(split.Tenant);
+        var ns = TenantNamespace.For(split.Tenant);
         return RunAsync(cluster, $"apply the traffic split of placement '{split.Placement}' of tenant '{split.Tenant}'", async client =>
         {
             if (split.Backends.Count == 0)

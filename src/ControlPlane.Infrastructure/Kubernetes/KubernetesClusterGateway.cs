@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ControlPlane.Application.Clusters;
+using ControlPlane.Domain.Tenants;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -69,7 +70,7 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IDisposa
     public Task ApplyTenantBaselineAsync(ClusterConnection cluster, TenantBaseline baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseline);
-        var ns = ManifestRenderer.NamespaceFor(baseline.Tenant);
+        var ns = TenantNamespace.For(baseline.Tenant);
         return RunAsync(cluster, $"apply the baseline of tenant '{baseline.Tenant}'", async client =>
         {
             // The namespace first: every other object lives in it.
@@ -101,7 +102,7 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IDisposa
     public Task ApplyPlacementAsync(ClusterConnection cluster, PlacementManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var ns = ManifestRenderer.NamespaceFor(manifest.Tenant);
+        var ns = TenantNamespace.For(manifest.Tenant);
         return RunAsync(cluster, $"apply placement '{manifest.Name}' of tenant '{manifest.Tenant}'", async client =>
         {
             if (manifest.Kind == PlacementWorkloadKind.Job)
@@ -165,7 +166,7 @@ public sealed partial class KubernetesClusterGateway : IClusterGateway, IDisposa
     public Task<bool> DeletePlacementAsync(ClusterConnection cluster, string tenant, string placement, PlacementWorkloadKind kind,
         CancellationToken cancellationToken)
     {
-        var ns = ManifestRenderer.NamespaceFor(tenant);
+        var ns = TenantNamespace.For(tenant);
         return RunAsync(cluster, $"delete placement '{placement}' of tenant '{tenant}'", async client =>
         {
             if (kind == PlacementWorkloadKind.Job)

@@ -31,7 +31,7 @@ public static partial class ManifestRenderer
         {
             ApiVersion = "v1",
             Kind = "Namespace",
-            Metadata = new V1ObjectMeta { Name = NamespaceFor(baseline.Tenant), Labels = labels },
+            Metadata = new V1ObjectMeta { Name = TenantNamespace.For(baseline.Tenant), Labels = labels },
         };
     }
 

@@ -1,4 +1,5 @@
 using ControlPlane.Application.Clusters;
+using ControlPlane.Domain.Tenants;
 using k8s.Models;
 
 namespace ControlPlane.Infrastructure.Kubernetes;
@@ -9,9 +10,6 @@ namespace ControlPlane.Infrastructure.Kubernetes;
 /// </summary>
 public static partial class ManifestRenderer
 {
-    /// <summary>The namespace that holds all of a tenant's objects in a cluster.</summary>
-    public static string NamespaceFor(string tenant) => "t-" + tenant;
-
     private static Dictionary<string, string> TenantLabels(string tenant) => new(StringComparer.Ordinal)
     {
         [ManifestLabels.ManagedBy] = ManifestLabels.ManagedByValue,
@@ -38,14 +36,14 @@ public static partial class ManifestRenderer
     private static V1ObjectMeta TenantMetadata(string tenant, string name) => new()
     {
         Name = name,
-        NamespaceProperty = NamespaceFor(tenant),
+        NamespaceProperty = TenantNamespace.For(tenant),
         Labels = TenantLabels(tenant),
     };
 
     private static V1ObjectMeta PlacementMetadata(PlacementManifest manifest) => new()
     {
         Name = manifest.Name,
-        NamespaceProperty = NamespaceFor(manifest.Tenant),
+        NamespaceProperty = TenantNamespace.For(manifest.Tenant),
         Labels = PlacementLabels(manifest),
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {

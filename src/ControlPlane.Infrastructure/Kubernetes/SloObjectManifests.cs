@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ControlPlane.Application.Slos;
+using ControlPlane.Domain.Tenants;
 
 namespace ControlPlane.Infrastructure.Kubernetes;
 
@@ -48,7 +49,7 @@ internal static class SloObjectManifests
         {
             [ManifestLabels.ManagedBy] = ManifestLabels.ManagedByValue, [ManifestLabels.Tenant] = tenant, [ManifestLabels.Placement] = placement,
         };
-        return new ObjectMeta(name, ManifestRenderer.NamespaceFor(tenant), labels);
+        return new ObjectMeta(name, TenantNamespace.For(tenant), labels);
     }
 }
 

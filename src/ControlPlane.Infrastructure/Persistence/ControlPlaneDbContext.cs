@@ -45,6 +45,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Domain.Rollouts.CanaryReadiness> CanaryReadiness => Set<Domain.Rollouts.CanaryReadiness>();
 
     public bool IsSerializationConflict(Exception exception) => TransientDatabaseFailure.IsSerializationConflict(exception);
+    public bool IsUniqueViolation(Exception exception) => UniqueViolation.Is(exception);
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<TokenRevocation> TokenRevocations => Set<TokenRevocation>();

@@ -97,7 +97,7 @@ public sealed class StatementCounter(IHttpContextAccessor http) : IDbCommandInte
 }
 
 /// <summary>A <see cref="ControlPlaneApp"/> whose EF Core contexts report to a <see cref="StatementCounter"/>.</summary>
-public sealed class StatementCountingApp : ControlPlaneApp
+public class StatementCountingApp : ControlPlaneApp
 {
     public StatementCounter Counter => Services.GetRequiredService<StatementCounter>();
 

@@ -140,6 +140,27 @@ public sealed class WorkloadIdentityBindingTests(ControlPlaneApp app) : IClassFi
     }
 
     [Fact]
+    public async Task Concurrent_identical_bindings_create_one_and_refuse_the_rest_with_409()
+    {
+        const int Attempts = 8;
+        var answers = await Task.WhenAll(Enumerable.Range(0, Attempts).Select(_ => Task.Run(() => BindAsync(_wi.Admin, "racer", "t-wi", "raced"))));
+
+        var statuses = answers.Select(a => a.StatusCode).ToList();
+        Assert.True(statuses.Count(s => s == HttpStatusCode.Created) == 1 && statuses.Count(s => s == HttpStatusCode.Conflict) == Attempts - 1,
+            string.Join(", ", statuses));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            var problem = await refused.JsonAsync();
+            Assert.EndsWith("/already-exists", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Contains("system:serviceaccount:t-wi:raced", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using var admin = app.ClientWithToken(_wi.Admin.Token);
+        var listed = await (await admin.GetAsync("/v1/tenants/wi/service-accounts/ci/workload-identity-bindings")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(listed.GetProperty("items").EnumerateArray(), b => b.GetProperty("kubernetesServiceAccount").GetString() == "raced");
+    }
+
+    [Fact]
     public async Task The_CLI_with_a_token_file_runs_commands_as_the_bound_service_account()
     {
         await (await BindAsync(_wi.Admin, "cli-runner", "t-wi", "pipeline")).ExpectAsync(HttpStatusCode.Created);

@@ -1,8 +1,9 @@
 namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
-/// The revocation epochs <see cref="ClientWithEpochsStore"/> read with a client, kept for the rest of the request
-/// (scoped) so that <see cref="RevocationEpochStamper"/> stamps them without another round trip.
+/// The revocation epochs <see cref="ClientWithEpochsStore"/> read with a client (or <see cref="BoundServiceAccountsWithEpochs"/>
+/// with a workload's binding), kept for the rest of the request (scoped) so that <see cref="RevocationEpochStamper"/>
+/// stamps them without another round trip.
 /// </summary>
 internal sealed class IssuanceEpochs
 {
@@ -18,7 +19,10 @@ internal sealed class IssuanceEpochs
     public void Read(string clientId, long clientEpoch, string? tenant, long tenantEpoch) => _read = (clientId, clientEpoch, tenant, tenantEpoch);
 
     /// <summary>The client's epoch read with it; 0 (refused by any revocation) when this request did not look it up.</summary>
-    public long ClientEpoch(string? clientId) => _read is { } read && read.ClientId == clientId ? read.ClientEpoch : 0;
+    public long ClientEpoch(string? clientId) => ClientEpochIfRead(clientId) ?? 0;
+
+    /// <summary>The client's epoch when this request read it (with the client, or with the binding that names it), or null.</summary>
+    public long? ClientEpochIfRead(string? clientId) => _read is { } read && read.ClientId == clientId ? read.ClientEpoch : null;
 
     /// <summary>The tenant's epoch when it was read with the client, or null.</summary>
     public long? TenantEpoch(string tenant) => _read is { } read && read.Tenant == tenant ? read.TenantEpoch : null;

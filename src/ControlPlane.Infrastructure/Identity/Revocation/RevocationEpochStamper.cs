@@ -9,9 +9,9 @@ namespace ControlPlane.Infrastructure.Identity.Revocation;
 
 /// <summary>
 /// Stamps every access token with the revocation epochs in force when it was requested: its client's (client
-/// credentials, read by <see cref="ClientWithEpochsStore"/> with the client, before the secret was checked; a workload's
-/// API token, whose subject is its bound service account's client, read here) and its tenant's (read with the client
-/// when the client id names that tenant, otherwise now).
+/// credentials: read by <see cref="ClientWithEpochsStore"/> with the client, before the secret was checked; a workload's
+/// API token, whose subject is its bound service account's client: read by <see cref="BoundServiceAccountsWithEpochs"/>
+/// with the binding) and its tenant's (read with the client or the binding when they name that tenant, otherwise now).
 /// <see cref="RevokedTokenRejector"/> refuses it once either epoch is raised.
 /// </summary>
 internal sealed class RevocationEpochStamper(IssuanceEpochs read, PostgresTokenRevoker revocations) : IOpenIddictServerHandler<ProcessSignInContext>
@@ -34,11 +34,11 @@ internal sealed class RevocationEpochStamper(IssuanceEpochs read, PostgresTokenR
         {
             Stamp(identity, RevocationPrincipals.ClientEpochClaim, read.ClientEpoch(context.Request.ClientId));
         }
-        else if (context.Request.IsTokenExchangeGrantType() && identity.HasAudience(ControlPlaneClaims.ApiAudience)
-            && identity.GetClaim(Claims.Subject) is { } clientId)
+        else if (read.ClientEpochIfRead(identity.GetClaim(Claims.Subject)) is { } bound)
         {
-            Stamp(identity, RevocationPrincipals.ClientEpochClaim,
-                await revocations.EpochAsync(RevocationPrincipals.Client(clientId), context.CancellationToken));
+            // A workload's API token: its subject is the client whose epoch was read with the binding. (Recognising it
+            // by grant type and audience instead found no audience on the principal here, and left the claim out.)
+            Stamp(identity, RevocationPrincipals.ClientEpochClaim, bound);
         }
 
         if (identity.GetClaim(ControlPlaneClaims.Tenant) is { } tenant)

@@ -49,11 +49,13 @@ public sealed class PlacementObserver(
     public async Task<ObservedChanges> ChangesInClusterAsync(Guid clusterId, CancellationToken cancellationToken)
     {
         var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == clusterId, cancellationToken);
-        var placements = await Candidates().Where(p => p.ClusterId == clusterId).ToListAsync(cancellationToken);
+        var placements = await Candidates().Where(p => p.ClusterId == clusterId)
+            .Select(p => new RecordedState(p.Id, p.Tenant, p.Name, p.Kind, p.Phase, p.Message, p.ReadyReplicas, p.MinReplicas, p.MaxReplicas))
+            .ToListAsync(cancellationToken);
         var workloads = await gateway.ListWorkloadsAsync(connections.For(cluster), cancellationToken);
 
         var changed = placements
-            .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p)))))
+            .Select(p => (p, Workload: workloads.GetValueOrDefault(new WorkloadKey(p.Tenant, p.Name, WorkloadKindOf(p.Kind)))))
             .Where(x => x.Workload is null || Assess(x.p, x.Workload) != (x.p.Phase, x.p.Message) || x.Workload.ReadyReplicas != x.p.ReadyReplicas)
             .Select(x => (x.p.Id, x.Workload))
             .ToList();
@@ -79,13 +81,13 @@ public sealed class PlacementObserver(
         else if (workload.Succeeded || workload.Failed)
         {
             await ledger.ReleaseAsync(placement, cancellationToken);
-            var (phase, message) = Assess(placement, workload);
+            var (phase, message) = Assess(RecordedState.Of(placement), workload);
             Record(placement.MoveTo(phase, now, message));
         }
         else
         {
             placement.Observed(workload.ReadyReplicas, now);
-            var (phase, message) = Assess(placement, workload);
+            var (phase, message) = Assess(RecordedState.Of(placement), workload);
             Record(placement.Report(phase, message, now));
         }
 
@@ -104,7 +106,7 @@ public sealed class PlacementObserver(
         db.Placements.AsNoTracking().Where(p => Observed.Contains(p.Phase) && !db.ReconcileRequests.Any(r => r.PlacementId == p.Id));
 
     /// <summary>The phase and message the cluster's report implies (the rule in the remarks above).</summary>
-    private static (PlacementPhase Phase, string Message) Assess(Placement placement, ObservedWorkload workload)
+    private static (PlacementPhase Phase, string Message) Assess(RecordedState placement, ObservedWorkload workload)
     {
         if (workload.Succeeded || workload.Failed)
         {
@@ -129,8 +131,22 @@ public sealed class PlacementObserver(
         };
     }
 
-    private static PlacementWorkloadKind WorkloadKindOf(Placement placement) =>
-        placement.Kind == PlacementKind.Inference ? PlacementWorkloadKind.Deployment : PlacementWorkloadKind.Job;
+    private static PlacementWorkloadKind WorkloadKindOf(PlacementKind kind) =>
+        kind == PlacementKind.Inference ? PlacementWorkloadKind.Deployment : PlacementWorkloadKind.Job;
+
+    /// <summary>
+    /// What observation compares with the cluster's report: a few columns of a placement. Every pass reads every observed
+    /// placement of the cluster, and the whole row (spec, scheduling decision) is kilobytes: in the admission benchmark
+    /// that read cost PostgreSQL 139 ms per pass for 1,360 placements on average, and the service their materialisation.
+    /// </summary>
+    private sealed record RecordedState(Guid Id, string Tenant, string Name, PlacementKind Kind, PlacementPhase Phase, string? Message,
+        int ReadyReplicas, int MinReplicas, int MaxReplicas)
+    {
+        public bool Autoscaled => Placement.IsAutoscaled(Kind, MinReplicas, MaxReplicas);
+
+        public static RecordedState Of(Placement p) =>
+            new(p.Id, p.Tenant, p.Name, p.Kind, p.Phase, p.Message, p.ReadyReplicas, p.MinReplicas, p.MaxReplicas);
+    }
 
     private void Record(PlacementTransition? transition)
     {

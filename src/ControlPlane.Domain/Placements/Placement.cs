@@ -69,7 +69,11 @@ public sealed class Placement
     public uint Version { get; private set; }
 
     /// <summary>An inference placement with room between its bounds gets a HorizontalPodAutoscaler.</summary>
-    public bool Autoscaled => Kind == PlacementKind.Inference && MinReplicas < MaxReplicas;
+    public bool Autoscaled => IsAutoscaled(Kind, MinReplicas, MaxReplicas);
+
+    /// <summary>The rule behind <see cref="Autoscaled"/>, for readers that load a few columns instead of the placement.</summary>
+    public static bool IsAutoscaled(PlacementKind kind, int minReplicas, int maxReplicas) =>
+        kind == PlacementKind.Inference && minReplicas < maxReplicas;
 
     /// <summary>Whole GPUs, or MIG slices, one replica takes.</summary>
     public int UnitsPerReplica => MigProfile is null ? GpusPerReplica : 1;

@@ -14,7 +14,8 @@
 # BENCH_WARMUP (5), BENCH_FIXED_DURATION (15), BENCH_JIT_WARMUP (30, per app at -c8 before measuring), BENCH_GET_RATE / BENCH_TOKEN_RATE (fixed offered rates; default half
 # of the service's measured maximum, rounded down to 100), BENCH_PG_PORT (55432), BENCH_API_PORT (58080),
 # BENCH_BASELINE_PORT (58081), BENCH_KEEP=1 (keep the temporary folder with logs and builds), BENCH_ADMISSION_WARMUP (120:
-# at most this many seconds of admissions before the admission runs, until the JIT takes < 5% of the service's CPU).
+# at most this many seconds of admissions before the admission runs, until the JIT takes < 5% of the service's CPU),
+# BENCH_SERVICE_ENV ("VAR=value …", more environment for the service).
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -192,7 +193,10 @@ stop_service() {
 }
 # BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods (W^X off: perf cannot
 # resolve code executed through the runtime's double mapping).
-start_service ${BENCH_PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0}
+# BENCH_SERVICE_ENV: more of the service's environment, e.g. "Reconciler__Enabled=false" measures admissions on a replica
+# that leaves reconciling and observing to others.
+# shellcheck disable=SC2086 # word splitting intended: VAR=value pairs
+start_service ${BENCH_PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} ${BENCH_SERVICE_ENV:-}
 
 log "starting the baseline on $BASE"
 ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__ControlPlane="$CS" \

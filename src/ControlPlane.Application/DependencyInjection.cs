@@ -22,6 +22,7 @@ public static class DependencyInjection
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();
         services.AddScoped<TenantService>();
+        services.AddScoped<TenantQueries>();
         services.AddScoped<QuotaService>();
         services.AddScoped<ServiceAccountService>();
         services.AddScoped<WorkloadIdentityBindingService>();

@@ -48,7 +48,7 @@ internal static class TenantsApi
         int? pageSize = null, string? pageToken = null, string? state = null) =>
         TypedResults.Ok(await tenants.ListAsync(PageRequest.From(pageSize, pageToken), KebabCaseQuery.Parse<TenantState>(state, nameof(state)), cancellationToken));
 
-    private static async Task<OkWithETag<TenantResponse>> Get(string tenant, TenantService tenants, CancellationToken cancellationToken) =>
+    private static async Task<OkWithETag<TenantResponse>> Get(string tenant, TenantQueries tenants, CancellationToken cancellationToken) =>
         ResourceResults.Ok(await tenants.GetAsync(tenant, cancellationToken));
 
     private static async Task<OkWithETag<TenantResponse>> Update(string tenant, UpdateTenantRequest request, TenantService tenants,

@@ -6,7 +6,9 @@ using ControlPlane.Api.Telemetry;
 using ControlPlane.Application;
 using ControlPlane.Application.Abstractions;
 using ControlPlane.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -38,6 +40,7 @@ internal static class ServiceSetup
         });
         services.AddControlPlaneProblemDetails();
         services.AddControlPlaneAuthorization();
+        services.Replace(ServiceDescriptor.Scoped<IAuthenticationHandlerProvider, ApiRouteAuthenticationHandlers>());
         services.AddControlPlaneRateLimiting(builder.Configuration);
         services.AddLoginThrottling(builder.Configuration);
         services.AddControlPlaneOpenApi();

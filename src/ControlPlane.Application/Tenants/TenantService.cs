@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Application.Tenants;
 
 /// <summary>Tenant lifecycle: operators create, change, suspend, resume and delete tenants.</summary>
-public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, ITenantReads reads, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
+public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, IClientCredentialsStore clients, ITokenRevoker revoker, AuditTrail audit, TimeProvider clock)
 {
     public async Task<Versioned<TenantResponse>> CreateAsync(CreateTenantRequest request, CancellationToken cancellationToken)
     {
@@ -41,12 +41,6 @@ public sealed class TenantService(IControlPlaneDb db, IQuotaLocks quotaLocks, IT
 
         var rows = await query.OrderBy(t => t.Name).Take(page.PageSize + 1).ToListAsync(cancellationToken);
         return page.ToPage(rows, t => t.Name, TenantResponse.From);
-    }
-
-    public async Task<Versioned<TenantResponse>> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        var tenant = await reads.FindByNameAsync(name, cancellationToken) ?? throw new ResourceNotFoundException("tenant", name);
-        return new(TenantResponse.From(tenant), tenant.Version);
     }
 
     public async Task<Versioned<TenantResponse>> UpdateAsync(string name, UpdateTenantRequest request, string? ifMatch, CancellationToken cancellationToken)

@@ -57,7 +57,12 @@ def diff(path, service, baseline, requests):
     except (KeyError, ImportError):
         pg_uid = -1
     groups = {"service": 0, "baseline": 0, "postgres": 0, "loadgen": 0}
-    for pid, p in processes().items():
+    now = processes()
+    if POSTMASTER:
+        # A backend that ended since the snapshot is in the postmaster's reaped-children time with its whole life: take
+        # off what it had used before the snapshot (a restarted service closes its pool's backends; that counted them twice).
+        groups["postgres"] -= sum(p["ticks"] for pid, p in before["procs"].items() if p.get("ppid") == POSTMASTER and pid not in now)
+    for pid, p in now.items():
         delta = p["ticks"] - before["procs"].get(pid, {"ticks": 0})["ticks"]
         if pid == service:
             groups["service"] += delta

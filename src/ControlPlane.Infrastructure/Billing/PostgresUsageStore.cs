@@ -43,12 +43,25 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
     public async Task<int> AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var connection = await ConnectionInTransactionAsync();
-        // A batch's repeated key keeps its first copy; the rest are duplicates whatever the database holds. The order is
-        // the primary key's (tenant, id, source), ordinal: one total order for every batch and replica.
-        var rows = records.DistinctBy(r => (r.TenantId, r.Id, r.Source)).ToArray();
-        Array.Sort(rows, static (a, b) => a.TenantId != b.TenantId ? a.TenantId.CompareTo(b.TenantId)
-            : string.CompareOrdinal(a.Id, b.Id) is var byId and not 0 ? byId : string.CompareOrdinal(a.Source, b.Source));
-        var n = rows.Length;
+        // The primary key's order (tenant, id, source; ordinal): one total order for every batch and replica. A batch's
+        // repeated key keeps its first copy (position breaks ties), the rest are duplicates whatever the database holds.
+        var order = new int[records.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) => KeyOrder(records[x], records[y]) is var byKey and not 0 ? byKey : x.CompareTo(y));
+        var rows = new List<UsageRecord>(order.Length);
+        foreach (var i in order)
+        {
+            if (rows.Count == 0 || KeyOrder(rows[^1], records[i]) != 0)
+            {
+                rows.Add(records[i]);
+            }
+        }
+
+        var n = rows.Count;
         var (tenants, sources, ids, meters, subjects, times, quantities, dimensions) =
             (new Guid[n], new string[n], new string[n], new string[n], new string[n], new DateTime[n], new decimal[n], new string[n]);
         for (var i = 0; i < n; i++)
@@ -74,6 +87,10 @@ internal sealed class PostgresUsageStore(ControlPlaneDbContext db) : IUsageStore
         };
         return (int)(await merge.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    private static int KeyOrder(UsageRecord a, UsageRecord b) =>
+        a.TenantId != b.TenantId ? a.TenantId.CompareTo(b.TenantId)
+        : string.CompareOrdinal(a.Id, b.Id) is var byId and not 0 ? byId : string.CompareOrdinal(a.Source, b.Source);
 
     // Quantities are read with trim_scale: the column's fixed scale would otherwise show 14400 as 14400.000000.
     public async Task<IReadOnlyList<UsageAggregate>> AggregatesAsync(Guid? tenantId, DateTimeOffset from, DateTimeOffset to, bool fromRawEvents,

@@ -141,7 +141,7 @@ CS="$(bash "$REPO_ROOT/scripts/start-postgres.sh" "$PG_DATA" "$PG_PORT" 2>"$WORK
   || { cat "$WORK/postgres-start.log" >&2; die "PostgreSQL did not start"; }
 # Two apps with Npgsql's default pool (100 each) may together want more than PostgreSQL's default 100 backends.
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d postgres -c "ALTER SYSTEM SET max_connections = 300" >/dev/null
-# BENCH_PROFILE=1 (admissions only): PostgreSQL counts every statement (pg_stat_statements) and perf samples the machine.
+# BENCH_PROFILE=1 (admissions, billing): PostgreSQL counts every statement (pg_stat_statements) and perf samples the machine.
 if [[ -n "${BENCH_PROFILE:-}" ]]; then
   psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
 fi
@@ -191,8 +191,8 @@ stop_service() {
   kill -TERM "$API_PID" 2>/dev/null
   for _ in $(seq 1 100); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.1; done
 }
-# BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods (W^X off: perf cannot
-# resolve code executed through the runtime's double mapping).
+# BENCH_PROFILE: the runtime writes /tmp/perf-<pid>.map so that perf names JIT-compiled methods; with W^X on (the
+# default) the code runs from a double-mapped memfd, which perf attributes to that file instead of the map.
 # BENCH_SERVICE_ENV: more of the service's environment, e.g. "Reconciler__Enabled=false" measures admissions on a replica
 # that leaves reconciling and observing to others.
 # shellcheck disable=SC2086 # word splitting intended: VAR=value pairs
@@ -241,15 +241,34 @@ SA_TOKEN="$(token_for "$BENCH_CLIENT_ID" "$BENCH_CLIENT_SECRET")" || die "no ser
 expect_status 200 GET "$API/v1/tenants/bench" "$SA_TOKEN" >/dev/null
 [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time "$SETUP_TIMEOUT" "$BASE/tenants/bench")" == "200" ]] || die "the baseline does not find tenant 'bench'"
 
+# BENCH_PROFILE=1 (admissions, billing): from profile_start to profile_stop, perf samples the whole machine by CPU clock —
+# the service (its JIT-compiled frames named through the perf map it writes with DOTNET_PerfMapEnabled), PostgreSQL's
+# backends and the load generator, each by process — and pg_stat_statements counts every statement.
+TRACE_PID=""
+profile_start() {
+  [[ -n "${BENCH_PROFILE:-}" ]] || return 0
+  psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  perf record -F 499 -a -g -e cpu-clock -o "$WORK/perf.data" >"$WORK/perf.log" 2>&1 &
+  TRACE_PID=$!
+}
+profile_stop() {
+  [[ -n "$TRACE_PID" ]] || return 0
+  kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true
+  psql -X -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "SELECT calls, round(total_exec_time::numeric, 0) AS ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40" >"$WORK/pg-statements.txt"
+  log "profile: $WORK/perf.data (perf report -i …) and $WORK/pg-statements.txt (BENCH_KEEP=1 keeps them)"
+}
+
 # Billing (issue 5) alone: BENCH_ONLY=billing bench/run.sh. Ingestion throughput with 10% re-sent events and a
 # duplicate count in the database; a month of BENCH_BILLING_EVENTS (10,000,000) events: statement and full recompute.
 if [[ "${BENCH_ONLY:-}" == "billing" ]]; then
   log "billing benchmark (bulk-loading ${BENCH_BILLING_EVENTS:-10000000} events takes a few minutes)"
   BILLING_STATUS=0
+  profile_start # with a small BENCH_BILLING_EVENTS the profile is the ingestion's
   dotnet "$WORK/out/billingbench/BillingBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
     --connection "$CS" --batches "${BENCH_BILLING_BATCHES:-1500}" --events "${BENCH_BILLING_EVENTS:-10000000}" \
     --service-pid "$API_PID" --postgres-pid "$PG_POSTMASTER_PID" \
     >"$WORK/billing.md" 2>"$WORK/billing.err" || BILLING_STATUS=$?
+  profile_stop
   if [[ "$BILLING_STATUS" -ne 0 && "$BILLING_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/billing.err" >&2; die "BillingBench failed"; fi
   mkdir -p "$BENCH_DIR/results"
   { echo "# ControlPlane billing benchmark"; echo; echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git -C "$REPO_ROOT" rev-parse --short HEAD)"
@@ -266,22 +285,11 @@ fi
 if [[ "${BENCH_ONLY:-}" == "admissions" ]]; then
   log "admission benchmarks"
   ADMISSION_STATUS=0
-  TRACE_PID=""
-  if [[ -n "${BENCH_PROFILE:-}" ]]; then
-    psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
-    # The whole machine, sampled by CPU clock: the service (its JIT-compiled frames named through the perf map it writes
-    # with DOTNET_PerfMapEnabled), PostgreSQL's backends and the load generator, each by process.
-    perf record -F 499 -a -g -e cpu-clock -o "$WORK/perf.data" >"$WORK/perf.log" 2>&1 &
-    TRACE_PID=$!
-  fi
+  profile_start
   dotnet "$WORK/out/placementbench/PlacementBench.dll" --api "$API" --operator-id "$OPERATOR_ID" --operator-secret "$OPERATOR_SECRET" \
     --seconds "${BENCH_PLACEMENT_SECONDS:-15}" --warmup-seconds "${BENCH_ADMISSION_WARMUP:-120}" --admissions-only --service-pid "$API_PID" --postgres-pid "$(head -n1 "$PG_CLUSTER/postmaster.pid")" \
     >"$WORK/admissions.md" 2>"$WORK/admissions.err" || ADMISSION_STATUS=$?
-  if [[ -n "$TRACE_PID" ]]; then
-    kill -INT "$TRACE_PID"; wait "$TRACE_PID" || true
-    psql -X -h 127.0.0.1 -p "$PG_PORT" -U controlplane -d controlplane -c "SELECT calls, round(total_exec_time::numeric, 0) AS ms, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40" >"$WORK/pg-statements.txt"
-    log "profile: $WORK/perf.data (perf report -i …) and $WORK/pg-statements.txt (BENCH_KEEP=1 keeps them)"
-  fi
+  profile_stop
   if [[ "$ADMISSION_STATUS" -ne 0 && "$ADMISSION_STATUS" -ne 3 ]]; then tail -n 30 "$WORK/admissions.err" >&2; die "PlacementBench failed"; fi
   mkdir -p "$BENCH_DIR/results"
   { echo "# ControlPlane admission benchmark"; echo

@@ -1315,3 +1315,22 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130054130_UsageIngestionIndexes') THEN
+    ALTER TABLE usage_events DROP CONSTRAINT pk_usage_events,
+        ADD CONSTRAINT pk_usage_events PRIMARY KEY (tenant_id, event_id, source);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261130054130_UsageIngestionIndexes') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261130054130_UsageIngestionIndexes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

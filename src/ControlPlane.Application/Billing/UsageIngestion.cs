@@ -190,7 +190,7 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
         var dimensions = e.Data.Dimensions ?? [];
         if (dimensions.Count > UsageDimensions.MaxCount
             || dimensions.Any(d => d.Key.Length is 0 or > UsageDimensions.MaxLength || d.Key.Contains('=', StringComparison.Ordinal)
-                || d.Value is null || d.Value.Length > UsageDimensions.MaxLength || d.Key.Any(char.IsControl) || d.Value.Any(char.IsControl)))
+                || d.Value is null || d.Value.Length > UsageDimensions.MaxLength || HasControl(d.Key) || HasControl(d.Value)))
         {
             return $"data.dimensions: at most {UsageDimensions.MaxCount}; names (without '=') and values of at most "
                 + $"{UsageDimensions.MaxLength} characters, no control characters";
@@ -205,6 +205,10 @@ public sealed class UsageIngestion(IControlPlaneDb db, IUsageStore store, ICalle
             new Dictionary<string, string>(dimensions, StringComparer.Ordinal));
         return null;
     }
+
+    /// <summary>char.IsControl over the text, as two vectorised range scans (every dimension of every event passes here).</summary>
+    private static bool HasControl(string text) =>
+        text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.AsSpan().ContainsAnyInRange('\u007f', '\u009f');
 
     /// <summary>True when the mantissa of a JSON number (the part before any exponent) has a digit other than 0.</summary>
     private static bool HasNonZeroDigit(string number)

@@ -43,10 +43,23 @@ public static class UsageDimensions
 
     /// <summary>
     /// The canonical text of a dimension set (keys sorted ordinally, "k=v" joined by '\n'): equal sets have equal keys,
-    /// so the rollup groups by it and statements show one line per distinct set.
+    /// so the rollup groups by it and statements show one line per distinct set. Usage mostly carries none or one
+    /// dimension: those keys are built without sorting (ingestion builds one per event).
     /// </summary>
-    public static string KeyOf(IReadOnlyDictionary<string, string> dimensions) =>
-        string.Join('\n', dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Key + "=" + d.Value));
+    public static string KeyOf(IReadOnlyDictionary<string, string> dimensions)
+    {
+        if (dimensions.Count <= 1)
+        {
+            foreach (var (name, value) in dimensions)
+            {
+                return name + "=" + value;
+            }
+
+            return "";
+        }
+
+        return string.Join('\n', dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Key + "=" + d.Value));
+    }
 
     /// <summary>The dimension set a key was made of (names never contain '=', names and values no control characters).</summary>
     public static IReadOnlyDictionary<string, string> Parse(string key) => key.Length == 0

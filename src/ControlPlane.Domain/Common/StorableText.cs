@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ControlPlane.Domain.Common;
 
 /// <summary>
@@ -12,7 +14,14 @@ public static class StorableText
 
     public const string Rule = "must not contain NUL, other control characters (tab and line breaks excepted) or unpaired surrogates";
 
-    public static bool IsStorable(string value)
+    /// <summary>Every character that can make a text unstorable: C0 and C1 controls, DEL and surrogates.</summary>
+    private static readonly SearchValues<char> Suspect = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Concat(Enumerable.Range(0xD800, 0x800)).Select(c => (char)c)]);
+
+    /// <summary>Text without any suspect character is storable, found by one vectorised scan (every text of every request passes here).</summary>
+    public static bool IsStorable(string value) => !value.AsSpan().ContainsAny(Suspect) || IsStorableCharByChar(value);
+
+    private static bool IsStorableCharByChar(string value)
     {
         for (var i = 0; i < value.Length; i++)
         {

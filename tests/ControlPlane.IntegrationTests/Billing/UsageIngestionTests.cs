@@ -45,6 +45,20 @@ public sealed class UsageIngestionTests(BillingApp app) : IClassFixture<BillingA
     }
 
     [Fact]
+    public async Task An_id_repeated_in_one_batch_keeps_its_first_copy_whatever_the_order_of_the_batch()
+    {
+        await app.EnsurePriceBookAsync();
+        var sa = await app.CreateTenantWithAccountAsync("firstcopy", "developer");
+        using var client = app.ClientWithToken(sa.Token);
+
+        // Ids out of order, the repeated one with another quantity: the store sorts the batch, the first copy still wins.
+        var batch = await client.PostUsageAsync([.. Tokens("f", 3, 1, 700m), .. Tokens("f", 1, 2), .. Tokens("f", 3, 1, 5000m), .. Tokens("f", 0, 1)]);
+
+        Assert.Equal((4, 1), (batch.GetProperty("accepted").GetInt32(), batch.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(3700m, (await client.CostsAsync("firstcopy", "meter")).Quantity("tokens-in", "tokens-in"));
+    }
+
+    [Fact]
     public async Task Concurrent_identical_batches_never_double_count()
     {
         await app.EnsurePriceBookAsync();

@@ -93,6 +93,8 @@ public sealed class PricingTests
 
         Assert.Equal(dimensions.OrderBy(d => d.Key), UsageDimensions.Parse(UsageDimensions.KeyOf(dimensions)).OrderBy(d => d.Key));
         Assert.Empty(UsageDimensions.Parse(UsageDimensions.KeyOf(Dims())));
+        Assert.Equal("model=llm=v2", UsageDimensions.KeyOf(Dims(("model", "llm=v2"))));
+        Assert.Equal("", UsageDimensions.KeyOf(Dims()));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class RateLimitedApp : ControlPlaneApp
 public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
 {
     [Fact]
-    public async Task A_principal_over_its_limit_gets_429_with_retry_after_and_others_are_unaffected_and_every_answer_says_its_budget()
+    public async Task A_principal_over_its_limit_gets_429_with_retry_after_and_every_answer_says_its_budget()
     {
         var token = await app.TokenAsync(ControlPlaneApp.OperatorClientId, ControlPlaneApp.OperatorClientSecret);
         using var op = app.ClientWithToken(token);
@@ -42,5 +42,31 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
             Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
             Assert.False(probe.Headers.Contains("RateLimit"));
         }
+    }
+}
+
+/// <summary>Budgets are per principal: one caller at its limit takes nothing from another (a fixture of its own: fresh buckets).</summary>
+public sealed class RateLimitPerPrincipalTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
+{
+    [Fact]
+    public async Task A_principal_at_its_limit_leaves_another_principals_budget_whole()
+    {
+        var other = await app.CreateTenantWithAccountAsync("budget-other", "tenant-admin");
+        using var op = await app.OperatorClientAsync();
+        HttpStatusCode status;
+        var sent = 0;
+        do
+        {
+            using var response = await op.GetAsync("/v1/tenants");
+            status = response.StatusCode;
+        }
+        while (status != HttpStatusCode.TooManyRequests && ++sent < 20);
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+
+        using var client = app.ClientWithToken(other.Token);
+        using var own = await client.GetAsync("/v1/tenants/budget-other");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        // Its first request of the burst: at most one permit refilled since its bucket was created full.
+        Assert.Matches("^limit=5, remaining=4, reset=[0-9]+$", own.Headers.GetValues("RateLimit").Single());
     }
 }

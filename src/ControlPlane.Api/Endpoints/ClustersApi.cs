@@ -28,7 +28,7 @@ internal static class ClustersApi
             .WithDescription("Operators only. Reads allocatable nvidia.com/gpu and nvidia.com/mig-* of the Nodes carrying each pool's labels.");
     }
 
-    private static async Task<CreatedWithETag<ClusterResponse>> Create(CreateClusterRequest request, ClusterService clusters, CancellationToken cancellationToken)
+    private static async Task<CreatedAt<ClusterResponse>> Create(CreateClusterRequest request, ClusterService clusters, CancellationToken cancellationToken)
     {
         var created = await clusters.CreateAsync(request, cancellationToken);
         return ResourceResults.Created(created, $"/v1/clusters/{created.Value.Name}");

@@ -72,7 +72,7 @@ internal static class ModelsApi
             .WithName("DeleteModelAlias").WithSummary("Remove an alias").WithDescription("The version stays. Honours If-Match.");
     }
 
-    private static async Task<CreatedWithETag<ModelResponse>> Create(string tenant, CreateModelRequest request, ModelService models,
+    private static async Task<CreatedAt<ModelResponse>> Create(string tenant, CreateModelRequest request, ModelService models,
         CancellationToken cancellationToken)
     {
         var created = await models.CreateAsync(tenant, request, cancellationToken);

@@ -25,7 +25,7 @@ internal static class NodePoolsApi
             .WithName("DeleteNodePool").WithSummary("Delete a node pool").WithDescription("Operators only. Refused with 409 while placements use it.");
     }
 
-    private static async Task<CreatedWithETag<NodePoolResponse>> Create(string cluster, CreateNodePoolRequest request, NodePoolService pools,
+    private static async Task<CreatedAt<NodePoolResponse>> Create(string cluster, CreateNodePoolRequest request, NodePoolService pools,
         CancellationToken cancellationToken)
     {
         var created = await pools.CreateAsync(cluster, request, cancellationToken);

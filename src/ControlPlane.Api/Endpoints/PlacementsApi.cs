@@ -35,7 +35,7 @@ internal static class PlacementsApi
             .WithDescription("Moves it to terminating; capacity and quota are released once the cluster confirms the objects are gone.");
     }
 
-    private static async Task<CreatedWithETag<PlacementResponse>> Create(string tenant, CreatePlacementRequest request, PlacementService placements,
+    private static async Task<CreatedAt<PlacementResponse>> Create(string tenant, CreatePlacementRequest request, PlacementService placements,
         CancellationToken cancellationToken)
     {
         var created = await placements.CreateAsync(tenant, request, cancellationToken);

@@ -32,7 +32,7 @@ internal static class ServiceAccountsApi
             .WithDescription("New tokens are refused at once; tokens already issued are refused within seconds on every replica.");
     }
 
-    private static async Task<CreatedWithETag<ServiceAccountCredentialsResponse>> Create(string tenant, CreateServiceAccountRequest request,
+    private static async Task<CreatedAt<ServiceAccountCredentialsResponse>> Create(string tenant, CreateServiceAccountRequest request,
         ServiceAccountService accounts, CancellationToken cancellationToken)
     {
         var created = await accounts.CreateAsync(tenant, request, cancellationToken);

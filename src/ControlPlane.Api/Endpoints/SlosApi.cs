@@ -44,7 +44,7 @@ internal static class SlosApi
             .WithDescription("Developers and above. Its PrometheusRule is removed from the tenant namespace. Honours If-Match.");
     }
 
-    private static async Task<Results<CreatedWithETag<SloResponse>, OkWithETag<SloResponse>>> Put(string tenant, string slo, PutSloRequest request,
+    private static async Task<Results<CreatedAt<SloResponse>, OkWithETag<SloResponse>>> Put(string tenant, string slo, PutSloRequest request,
         SloService slos, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
     {
         var (stored, created) = await slos.PutAsync(tenant, slo, request, ifMatch, cancellationToken);
@@ -63,7 +63,7 @@ internal static class SlosApi
         _ => throw new ValidationFailedException(new Dictionary<string, string[]> { ["format"] = ["openslo, or none for JSON"] }),
     };
 
-    private static async Task<Results<CreatedWithETag<SloResponse>, OkWithETag<SloResponse>>> Import(string tenant, HttpRequest request, SloService slos,
+    private static async Task<Results<CreatedAt<SloResponse>, OkWithETag<SloResponse>>> Import(string tenant, HttpRequest request, SloService slos,
         CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);

@@ -38,7 +38,7 @@ internal static class TenantsApi
                 + "live tokens are refused within seconds.");
     }
 
-    private static async Task<CreatedWithETag<TenantResponse>> Create(CreateTenantRequest request, TenantService tenants, CancellationToken cancellationToken)
+    private static async Task<CreatedAt<TenantResponse>> Create(CreateTenantRequest request, TenantService tenants, CancellationToken cancellationToken)
     {
         var created = await tenants.CreateAsync(request, cancellationToken);
         return ResourceResults.Created(created, $"/v1/tenants/{created.Value.Name}");

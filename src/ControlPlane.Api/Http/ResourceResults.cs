@@ -29,8 +29,11 @@ public sealed class OkWithETag<T>(T value, string etag) : IResourceResult, IValu
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
 }
 
-/// <summary>201 with the new resource, its ETag and its Location.</summary>
-public sealed class CreatedWithETag<T>(T value, string etag, string location) : IResourceResult, IValueHttpResult<T>, IEndpointMetadataProvider
+/// <summary>
+/// 201 with the new resource, its Location and, for a resource that has one, its ETag (an immutable model version, a
+/// binding or a rollout has none): an <see cref="IResourceResult"/>, so an Idempotency-Key replay answers both headers.
+/// </summary>
+public sealed class CreatedAt<T>(T value, string location, string? etag = null) : IResourceResult, IValueHttpResult<T>, IEndpointMetadataProvider
 {
     public T Value => value;
     object? IValueHttpResult.Value => value;
@@ -40,27 +43,13 @@ public sealed class CreatedWithETag<T>(T value, string etag, string location) : 
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.Headers.ETag = etag;
+        if (etag is not null)
+        {
+            httpContext.Response.Headers.ETag = etag;
+        }
+
         return TypedResults.Created(location, value).ExecuteAsync(httpContext);
     }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
-}
-
-/// <summary>
-/// 201 with the new resource and its Location, for resources without an ETag (an immutable model version, a binding,
-/// a rollout): an <see cref="IResourceResult"/>, so an Idempotency-Key replay answers the Location too.
-/// </summary>
-public sealed class CreatedAt<T>(T value, string location) : IResourceResult, IValueHttpResult<T>, IEndpointMetadataProvider
-{
-    public T Value => value;
-    object? IValueHttpResult.Value => value;
-    public int? StatusCode => StatusCodes.Status201Created;
-    public string? ETag => null;
-    public string? Location => location;
-
-    public Task ExecuteAsync(HttpContext httpContext) => TypedResults.Created(location, value).ExecuteAsync(httpContext);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
@@ -70,6 +59,6 @@ internal static class ResourceResults
 {
     public static OkWithETag<T> Ok<T>(Application.Common.Versioned<T> versioned) => new(versioned.Value, versioned.ETag);
 
-    public static CreatedWithETag<T> Created<T>(Application.Common.Versioned<T> versioned, string location) =>
-        new(versioned.Value, versioned.ETag, location);
+    public static CreatedAt<T> Created<T>(Application.Common.Versioned<T> versioned, string location) =>
+        new(versioned.Value, location, versioned.ETag);
 }
